@@ -1,0 +1,439 @@
+"""Timeline events: the audit trail and the single source of a ticket's state.
+
+Every accepted command appends one or more events. Each event says when it
+happened (``at``), who did it (``actor``) and, when the command moved the
+ticket, the ``status`` it moved to. Folding the events from the first one
+rebuilds the ticket exactly (:meth:`deskflow.Ticket.from_events`), which is
+also how SLA clocks and metrics read a ticket's history.
+
+Each event class has a stable ``type`` tag used in serialized form.
+
+>>> from datetime import datetime, timezone
+>>> e = WorkStarted(at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), actor="a-sam",
+...                 status=Status.IN_PROGRESS)
+>>> e.type, e.status.value
+('work_started', 'in_progress')
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Union
+
+import attrs
+
+from deskflow._validators import aware, non_empty, to_tuple, tuple_of
+from deskflow.parties import Asset, Customer, Tier
+from deskflow.priority import Impact, Priority, Urgency
+from deskflow.tickets.notes import ArticleRef, Note
+from deskflow.tickets.values import (
+    BusinessContext,
+    Channel,
+    EscalationKind,
+    Handoff,
+    HoldReason,
+    KnownError,
+    LinkRelation,
+    RequestType,
+    Status,
+    TicketKind,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "Assigned",
+    "Cancelled",
+    "Closed",
+    "Confirmed",
+    "ContextChanged",
+    "CustomerReplied",
+    "Escalated",
+    "Event",
+    "EventBase",
+    "Held",
+    "KnownErrorRecorded",
+    "Linked",
+    "MajorIncidentDeclared",
+    "NoteAdded",
+    "Opened",
+    "OwnershipTaken",
+    "PriorityChanged",
+    "Reopened",
+    "Resolved",
+    "Resumed",
+    "Routed",
+    "WorkStarted",
+]
+
+
+@attrs.frozen(kw_only=True)
+class EventBase:
+    """Fields every event has: the instant, the actor, and the status moved to.
+
+    ``status`` is ``None`` when the event did not change the ticket's status.
+
+    >>> EventBase.type
+    'event'
+    """
+
+    type: ClassVar[str] = "event"
+
+    at: datetime = attrs.field(validator=aware)
+    actor: str = attrs.field(validator=non_empty)
+    status: Status | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Opened(EventBase):
+    """The ticket was opened; carries everything it was opened with.
+
+    >>> Opened.type
+    'opened'
+    """
+
+    type: ClassVar[str] = "opened"
+
+    ticket_id: str = attrs.field(validator=non_empty)
+    reference: str = attrs.field(validator=non_empty)
+    kind: TicketKind
+    summary: str = attrs.field(validator=non_empty)
+    description: str = ""
+    customer: Customer
+    asset: Asset | None = None
+    category: str = ""
+    channel: Channel = Channel.PHONE
+    impact: Impact
+    urgency: Urgency
+    priority: Priority
+    context: BusinessContext = attrs.Factory(BusinessContext)
+    major: bool = False
+    request_type: RequestType | None = None
+    owner: str | None = None
+    group: str | None = None
+    tier: Tier = Tier.L1
+
+
+@attrs.frozen(kw_only=True)
+class Routed(EventBase):
+    """The ticket was put in a group's queue (no assignee yet).
+
+    >>> Routed.type
+    'routed'
+    """
+
+    type: ClassVar[str] = "routed"
+
+    group: str = attrs.field(validator=non_empty)
+    tier: Tier | None = None
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Assigned(EventBase):
+    """An agent was assigned to work the ticket (optionally in a new group).
+
+    >>> Assigned.type
+    'assigned'
+    """
+
+    type: ClassVar[str] = "assigned"
+
+    assignee: str = attrs.field(validator=non_empty)
+    group: str | None = None
+    tier: Tier | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OwnershipTaken(EventBase):
+    """An agent became the accountable owner (only by this explicit event).
+
+    >>> OwnershipTaken.type
+    'ownership_taken'
+    """
+
+    type: ClassVar[str] = "ownership_taken"
+
+    owner: str = attrs.field(validator=non_empty)
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class NoteAdded(EventBase):
+    """A note was added.
+
+    >>> NoteAdded.type
+    'note_added'
+    """
+
+    type: ClassVar[str] = "note_added"
+
+    note: Note
+
+
+@attrs.frozen(kw_only=True)
+class CustomerReplied(EventBase):
+    """The customer answered (their words are in the note).
+
+    >>> CustomerReplied.type
+    'customer_replied'
+    """
+
+    type: ClassVar[str] = "customer_replied"
+
+    note: Note
+
+
+@attrs.frozen(kw_only=True)
+class WorkStarted(EventBase):
+    """Someone started working the ticket.
+
+    >>> WorkStarted.type
+    'work_started'
+    """
+
+    type: ClassVar[str] = "work_started"
+
+
+@attrs.frozen(kw_only=True)
+class Held(EventBase):
+    """Work waits, for a stated reason, until a stated time.
+
+    >>> Held.type
+    'held'
+    """
+
+    type: ClassVar[str] = "held"
+
+    reason: HoldReason
+    until: datetime = attrs.field(validator=aware)
+    detail: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Resumed(EventBase):
+    """Work resumed after a hold; ``automatic`` when a customer reply resumed it.
+
+    >>> Resumed.type
+    'resumed'
+    """
+
+    type: ClassVar[str] = "resumed"
+
+    reason: str = ""
+    automatic: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Escalated(EventBase):
+    """The ticket went to another tier or group, with its hand-off package.
+
+    The owner does not change: accountability stays with the owner.
+
+    >>> Escalated.type
+    'escalated'
+    """
+
+    type: ClassVar[str] = "escalated"
+
+    kind: EscalationKind
+    reason: str = attrs.field(validator=non_empty)
+    from_tier: Tier
+    to_tier: Tier
+    to_group: str | None = None
+    to_agent: str | None = None
+    warm: bool = False
+    handoff: Handoff
+
+
+@attrs.frozen(kw_only=True)
+class PriorityChanged(EventBase):
+    """Impact, urgency and priority were changed, with the justification.
+
+    >>> PriorityChanged.type
+    'priority_changed'
+    """
+
+    type: ClassVar[str] = "priority_changed"
+
+    impact: Impact
+    urgency: Urgency
+    priority: Priority
+    justification: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class ContextChanged(EventBase):
+    """The business context (deadline, confidentiality) was recorded or changed.
+
+    >>> ContextChanged.type
+    'context_changed'
+    """
+
+    type: ClassVar[str] = "context_changed"
+
+    context: BusinessContext
+    justification: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MajorIncidentDeclared(EventBase):
+    """The incident was flagged (or un-flagged) as a major incident.
+
+    >>> MajorIncidentDeclared.type
+    'major_incident_declared'
+    """
+
+    type: ClassVar[str] = "major_incident_declared"
+
+    major: bool = True
+    justification: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class Resolved(EventBase):
+    """A resolution was applied; ``first_contact`` when solved on the first contact.
+
+    >>> Resolved.type
+    'resolved'
+    """
+
+    type: ClassVar[str] = "resolved"
+
+    resolution: str = attrs.field(validator=non_empty)
+    code: str = ""
+    articles: tuple[ArticleRef, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(ArticleRef)
+    )
+    first_contact: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Confirmed(EventBase):
+    """The customer confirmed the fix works.
+
+    >>> Confirmed.type
+    'confirmed'
+    """
+
+    type: ClassVar[str] = "confirmed"
+
+    comment: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Reopened(EventBase):
+    """A resolved ticket was reopened (the fix did not hold, or was rejected).
+
+    >>> Reopened.type
+    'reopened'
+    """
+
+    type: ClassVar[str] = "reopened"
+
+    reason: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class Closed(EventBase):
+    """The ticket was closed; ``automatic`` after the quiet period.
+
+    >>> Closed.type
+    'closed'
+    """
+
+    type: ClassVar[str] = "closed"
+
+    automatic: bool = False
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Cancelled(EventBase):
+    """The ticket was cancelled (raised in error, duplicate, withdrawn).
+
+    >>> Cancelled.type
+    'cancelled'
+    """
+
+    type: ClassVar[str] = "cancelled"
+
+    reason: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class Linked(EventBase):
+    """A link to another ticket was recorded.
+
+    >>> Linked.type
+    'linked'
+    """
+
+    type: ClassVar[str] = "linked"
+
+    relation: LinkRelation
+    other_id: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class KnownErrorRecorded(EventBase):
+    """A problem's root cause was found and a workaround recorded.
+
+    >>> KnownErrorRecorded.type
+    'known_error_recorded'
+    """
+
+    type: ClassVar[str] = "known_error_recorded"
+
+    known_error: KnownError
+
+
+Event = Union[  # noqa: UP007 (a runtime union cattrs can tag)
+    Opened,
+    Routed,
+    Assigned,
+    OwnershipTaken,
+    NoteAdded,
+    CustomerReplied,
+    WorkStarted,
+    Held,
+    Resumed,
+    Escalated,
+    PriorityChanged,
+    ContextChanged,
+    MajorIncidentDeclared,
+    Resolved,
+    Confirmed,
+    Reopened,
+    Closed,
+    Cancelled,
+    Linked,
+    KnownErrorRecorded,
+]
+"""Any timeline event (a union of the classes above)."""
+
+EVENT_TYPES: dict[str, type[EventBase]] = {
+    cls.type: cls
+    for cls in (
+        Opened,
+        Routed,
+        Assigned,
+        OwnershipTaken,
+        NoteAdded,
+        CustomerReplied,
+        WorkStarted,
+        Held,
+        Resumed,
+        Escalated,
+        PriorityChanged,
+        ContextChanged,
+        MajorIncidentDeclared,
+        Resolved,
+        Confirmed,
+        Reopened,
+        Closed,
+        Cancelled,
+        Linked,
+        KnownErrorRecorded,
+    )
+}
+"""Event classes by their serialized ``type`` tag."""

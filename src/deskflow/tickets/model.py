@@ -1,0 +1,1175 @@
+"""The ticket aggregate: Incident, ServiceRequest and Problem.
+
+A ticket is a frozen value whose state is the fold of its timeline: each
+accepted command appends events, and :meth:`Ticket.from_events` rebuilds the
+same value from those events alone. Changes return a new ticket; nothing is
+mutated.
+
+Commands go through :func:`handle`, which checks the lifecycle (the
+command must be allowed in the current state, and its guards must accept it),
+refuses a naive or earlier instant, and appends the resulting events. The
+methods on :class:`Ticket` (``ticket.assign(...)``, ``ticket.escalate(...)``)
+are the same engine with keyword arguments, for notebooks and scripts.
+
+>>> from datetime import datetime, timezone
+>>> from deskflow import Customer, Impact, Urgency
+>>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+>>> inc = Incident.open(summary="Printer not responding", customer=Customer(id="c-1", name="Alice"),
+...     impact=Impact.LOW, urgency=Urgency.MEDIUM, at=t0, actor="a-sam", id="t-1")
+>>> inc.reference, inc.status, inc.priority.label
+('INC-...', <Status.NEW: 'new'>, 'P4')
+>>> inc = inc.start_work(at=t0, actor="a-sam")
+>>> inc.status, inc.version
+(<Status.IN_PROGRESS: 'in_progress'>, 2)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from deskflow._validators import (
+    instance_of,
+    non_empty,
+    optional_aware,
+    to_tuple,
+    tuple_of,
+)
+from deskflow.clock import ensure_aware
+from deskflow.errors import (
+    IncompleteHandoff,
+    InvalidTransition,
+    TimeOrderError,
+    ValidationError,
+)
+from deskflow.parties import Asset, Customer, Tier
+from deskflow.priority import DEFAULT_MATRIX, Impact, Priority, PriorityMatrix, Urgency
+from deskflow.tickets import commands as cmd
+from deskflow.tickets import events as ev
+from deskflow.tickets.lifecycle import DEFAULT_LIFECYCLES, Lifecycle
+from deskflow.tickets.notes import ArticleRef, Note, NoteKind, Visibility
+from deskflow.tickets.values import (
+    BusinessContext,
+    Channel,
+    EscalationKind,
+    Handoff,
+    HoldReason,
+    KnownError,
+    LinkRelation,
+    RequestType,
+    Status,
+    TicketKind,
+    TicketLink,
+)
+
+__all__ = [
+    "HoldState",
+    "Incident",
+    "Problem",
+    "Resolution",
+    "ServiceRequest",
+    "Ticket",
+    "allowed_commands",
+    "handle",
+    "lifecycle_for",
+    "make_reference",
+]
+
+T = TypeVar("T", bound="Ticket")
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def make_reference(kind: TicketKind, ticket_id: str) -> str:
+    """A reference number a person can read out on the phone, derived from the id.
+
+    Crockford base-32 (no I, L, O or U, so nothing is misheard), in two
+    groups of four.
+
+    >>> make_reference(TicketKind.INCIDENT, "2f1c9e0a7b6d4c3e8f9a0b1c2d3e4f50")
+    'INC-51S4-1RH1'
+    """
+    number = int(uuid.uuid5(uuid.NAMESPACE_OID, ticket_id).hex[:10], 16)
+    chars = "".join(_CROCKFORD[(number >> (5 * i)) & 31] for i in reversed(range(8)))
+    return f"{kind.prefix}-{chars[:4]}-{chars[4:]}"
+
+
+@attrs.frozen(kw_only=True)
+class HoldState:
+    """The current hold: why and until when.
+
+    >>> from datetime import datetime, timezone
+    >>> HoldState(reason=HoldReason.AWAITING_VENDOR, until=datetime(2026, 3, 4, tzinfo=timezone.utc),
+    ...      since=datetime(2026, 3, 2, tzinfo=timezone.utc)).reason.value
+    'awaiting_vendor'
+    """
+
+    reason: HoldReason
+    until: datetime
+    since: datetime
+    detail: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """How a ticket was resolved.
+
+    >>> Resolution(text="new toner", articles=()).first_contact
+    False
+    """
+
+    text: str
+    articles: tuple[ArticleRef, ...] = ()
+    code: str = ""
+    first_contact: bool = False
+
+
+def _shallow_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # Items are validated when they are built; re-checking a 500-event
+    # timeline on every change would make each command cost O(history).
+    if not isinstance(value, tuple):
+        raise ValidationError(
+            f"expected a tuple, got {type(value).__name__}", path=attribute.name
+        )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Ticket:
+    """What every ticket kind has. Use :class:`Incident`, :class:`ServiceRequest` or :class:`Problem`.
+
+    Fields are the fold of ``timeline``; ``version`` is the number of events,
+    which storage uses for optimistic concurrency.
+
+    >>> Ticket.kind is None
+    True
+    """
+
+    kind: ClassVar[TicketKind | None] = None
+
+    id: str = attrs.field(validator=non_empty)
+    reference: str = attrs.field(validator=non_empty)
+    summary: str = attrs.field(validator=non_empty)
+    description: str = ""
+    customer: Customer = attrs.field(validator=instance_of(Customer))
+    asset: Asset | None = None
+    category: str = ""
+    channel: Channel = Channel.PHONE
+    impact: Impact
+    urgency: Urgency
+    priority: Priority
+    context: BusinessContext = attrs.Factory(BusinessContext)
+    status: Status
+    owner: str | None = None
+    assignee: str | None = None
+    group: str | None = None
+    tier: Tier = Tier.L1
+    hold: HoldState | None = None
+    resolution: Resolution | None = None
+    opened_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    confirmed_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    closed_at: datetime | None = attrs.field(default=None, validator=optional_aware)
+    reopen_count: int = 0
+    notes: tuple[Note, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_shallow_tuple
+    )
+    links: tuple[TicketLink, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(TicketLink)
+    )
+    timeline: tuple[ev.Event, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_shallow_tuple
+    )
+
+    def __repr__(self) -> str:
+        owner = f" owner={self.owner}" if self.owner else ""
+        return (
+            f"<{type(self).__name__} {self.reference} {self.summary!r} "
+            f"{self.status.value} {self.priority.label}{owner} v{self.version}>"
+        )
+
+    # -- derived -----------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """The number of events on the timeline (storage's concurrency token).
+
+        >>> _demo_ticket().version
+        1
+        """
+        return len(self.timeline)
+
+    @property
+    def is_open(self) -> bool:
+        """True until the ticket is resolved, closed or cancelled.
+
+        >>> _demo_ticket().is_open
+        True
+        """
+        return self.status.is_open
+
+    def linked(self, relation: LinkRelation) -> tuple[str, ...]:
+        """Ids of the tickets linked with ``relation``.
+
+        >>> _demo_ticket().linked(LinkRelation.CAUSED_BY)
+        ()
+        """
+        return tuple(link.ticket_id for link in self.links if link.relation is relation)
+
+    # -- construction --------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls: type[T],
+        *,
+        summary: str,
+        customer: Customer,
+        at: datetime,
+        actor: str,
+        impact: Impact = Impact.MEDIUM,
+        urgency: Urgency = Urgency.MEDIUM,
+        matrix: PriorityMatrix = DEFAULT_MATRIX,
+        priority: Priority | None = None,
+        id: str | None = None,
+        reference: str | None = None,
+        description: str = "",
+        asset: Asset | None = None,
+        category: str = "",
+        channel: Channel = Channel.PHONE,
+        context: BusinessContext | None = None,
+        owner: str | None = None,
+        group: str | None = None,
+        tier: Tier = Tier.L1,
+        major: bool = False,
+        request_type: RequestType | None = None,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Open a new ticket of this kind; the first event of its timeline.
+
+        The priority comes from ``matrix`` unless given. ``id`` defaults to a
+        random UUID and ``reference`` to one derived from the id.
+
+        >>> from datetime import datetime, timezone
+        >>> t = Incident.open(summary="VPN down", customer=Customer(id="c-2", name="Bo"),
+        ...     at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), actor="a-1",
+        ...     impact=Impact.HIGH, urgency=Urgency.HIGH)
+        >>> t.priority.label, t.status.value
+        ('P1', 'new')
+        """
+        if cls.kind is None:
+            raise ValidationError(
+                "open a concrete kind: Incident, ServiceRequest or Problem", path="kind"
+            )
+        ensure_aware(at, "at")
+        lc = lifecycle or DEFAULT_LIFECYCLES[cls.kind.value]
+        ticket_id = id or uuid.uuid4().hex
+        opened = ev.Opened(
+            at=at,
+            actor=actor,
+            status=lc.initial,
+            ticket_id=ticket_id,
+            reference=reference or make_reference(cls.kind, ticket_id),
+            kind=cls.kind,
+            summary=summary,
+            description=description,
+            customer=customer,
+            asset=asset,
+            category=category,
+            channel=channel,
+            impact=impact,
+            urgency=urgency,
+            priority=priority or matrix.priority_for(impact, urgency),
+            context=context or BusinessContext(),
+            major=major,
+            request_type=request_type,
+            owner=owner,
+            group=group,
+            tier=tier,
+        )
+        ticket = _from_opened(opened)
+        if not isinstance(ticket, cls):
+            raise ValidationError(
+                f"{cls.__name__}.open opened a {ticket.kind}", path="kind"
+            )
+        return ticket
+
+    @staticmethod
+    def from_events(events: Iterable[ev.Event]) -> Ticket:
+        """Rebuild a ticket from its timeline alone.
+
+        >>> t = _demo_ticket().start_work(at=_T0, actor="a-1")
+        >>> Ticket.from_events(t.timeline) == t
+        True
+        """
+        iterator = iter(events)
+        first = next(iterator, None)
+        if not isinstance(first, ev.Opened):
+            raise ValidationError(
+                "a timeline starts with an 'opened' event", path="timeline[0]"
+            )
+        ticket = _from_opened(first)
+        for event in iterator:
+            ticket = apply_event(ticket, event)
+        return ticket
+
+    # -- the engine, as methods ---------------------------------------------
+
+    def handle(
+        self: T,
+        command: cmd.Command,
+        *,
+        at: datetime,
+        actor: str,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Apply ``command`` (see :func:`handle`).
+
+        >>> _demo_ticket().handle(cmd.StartWork(), at=_T0, actor="a-1").status.value
+        'in_progress'
+        """
+        return handle(self, command, at=at, actor=actor, lifecycle=lifecycle)
+
+    def allowed_commands(self, lifecycle: Lifecycle | None = None) -> tuple[str, ...]:
+        """Command names allowed in the current state (guards still apply).
+
+        >>> "escalate" in _demo_ticket().allowed_commands()
+        True
+        """
+        return allowed_commands(self, lifecycle)
+
+    def route(
+        self: T,
+        *,
+        group: str,
+        at: datetime,
+        actor: str,
+        tier: Tier | None = None,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Queue the ticket in ``group`` (see :class:`~deskflow.tickets.commands.Route`).
+
+        >>> _demo_ticket().route(group="desktop", at=_T0, actor="a-1").status.value
+        'queued'
+        """
+        return handle(
+            self,
+            cmd.Route(group=group, tier=tier, reason=reason),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def assign(
+        self: T,
+        *,
+        assignee: str,
+        at: datetime,
+        actor: str,
+        group: str | None = None,
+        tier: Tier | None = None,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Assign an agent (see :class:`~deskflow.tickets.commands.Assign`).
+
+        >>> _demo_ticket().assign(assignee="a-2", at=_T0, actor="a-1").assignee
+        'a-2'
+        """
+        return handle(
+            self,
+            cmd.Assign(assignee=assignee, group=group, tier=tier),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def take_ownership(
+        self: T,
+        *,
+        owner: str,
+        at: datetime,
+        actor: str,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Make ``owner`` the accountable owner.
+
+        >>> _demo_ticket().take_ownership(owner="a-9", at=_T0, actor="a-9").owner
+        'a-9'
+        """
+        return handle(
+            self,
+            cmd.TakeOwnership(owner=owner, reason=reason),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def add_note(
+        self: T,
+        note: Note,
+        *,
+        at: datetime | None = None,
+        actor: str | None = None,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Add a note; ``at`` and ``actor`` default to the note's own.
+
+        >>> _demo_ticket().add_note(Note(author="a-1", at=_T0, text="called back")).notes[-1].text
+        'called back'
+        """
+        return handle(
+            self,
+            cmd.AddNote(note=note),
+            at=at or note.at,
+            actor=actor or note.author,
+            lifecycle=lifecycle,
+        )
+
+    def customer_reply(
+        self: T,
+        text: str,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Record the customer's reply (resumes a hold waiting for them).
+
+        >>> _demo_ticket().customer_reply("it still fails", at=_T0).notes[-1].kind.value
+        'customer_reply'
+        """
+        author = actor or self.customer.id
+        note = Note(
+            author=author,
+            at=at,
+            text=text,
+            kind=NoteKind.CUSTOMER_REPLY,
+            visibility=Visibility.CUSTOMER,
+        )
+        return handle(
+            self, cmd.CustomerReply(note=note), at=at, actor=author, lifecycle=lifecycle
+        )
+
+    def start_work(
+        self: T, *, at: datetime, actor: str, lifecycle: Lifecycle | None = None
+    ) -> T:
+        """Start working the ticket.
+
+        >>> _demo_ticket().start_work(at=_T0, actor="a-1").status.value
+        'in_progress'
+        """
+        return handle(self, cmd.StartWork(), at=at, actor=actor, lifecycle=lifecycle)
+
+    def put_on_hold(
+        self: T,
+        *,
+        reason: HoldReason,
+        until: datetime,
+        at: datetime,
+        actor: str,
+        detail: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Put work on hold for ``reason`` until ``until``.
+
+        >>> t = _demo_ticket().start_work(at=_T0, actor="a-1")
+        >>> t.put_on_hold(reason=HoldReason.AWAITING_CUSTOMER, until=_T0 + timedelta(days=1),
+        ...     at=_T0, actor="a-1").hold.reason.value
+        'awaiting_customer'
+        """
+        return handle(
+            self,
+            cmd.Hold(reason=reason, until=until, detail=detail),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def resume(
+        self: T,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Resume work after a hold.
+
+        >>> t = _demo_ticket().start_work(at=_T0, actor="a-1").put_on_hold(
+        ...     reason=HoldReason.AWAITING_VENDOR, until=_T0 + timedelta(days=1), at=_T0, actor="a-1")
+        >>> t.resume(at=_T0, actor="a-1").status.value
+        'in_progress'
+        """
+        return handle(
+            self, cmd.Resume(reason=reason), at=at, actor=actor, lifecycle=lifecycle
+        )
+
+    def escalate(
+        self: T,
+        *,
+        to_tier: Tier,
+        reason: str,
+        handoff: Handoff,
+        at: datetime,
+        actor: str,
+        kind: EscalationKind = EscalationKind.FUNCTIONAL,
+        to_group: str | None = None,
+        to_agent: str | None = None,
+        warm: bool = False,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Escalate with a hand-off; an incomplete hand-off raises :class:`~deskflow.errors.IncompleteHandoff`.
+
+        >>> _demo_ticket().escalate(to_tier=Tier.L2, reason="needs admin rights",
+        ...     handoff=Handoff(), at=_T0, actor="a-1")
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.IncompleteHandoff: cannot 'escalate' ticket t-demo in state 'new': hand-off incomplete, missing: verified contact details, ...
+        """
+        command = cmd.Escalate(
+            to_tier=to_tier,
+            reason=reason,
+            handoff=handoff,
+            kind=kind,
+            to_group=to_group,
+            to_agent=to_agent,
+            warm=warm,
+        )
+        return handle(self, command, at=at, actor=actor, lifecycle=lifecycle)
+
+    def change_priority(
+        self: T,
+        *,
+        impact: Impact,
+        urgency: Urgency,
+        justification: str,
+        at: datetime,
+        actor: str,
+        priority: Priority | None = None,
+        matrix: PriorityMatrix = DEFAULT_MATRIX,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Change impact and urgency with a justification (recorded as a note too).
+
+        >>> _demo_ticket().change_priority(impact=Impact.MEDIUM, urgency=Urgency.HIGH,
+        ...     justification="meeting in an hour", at=_T0, actor="a-1").priority.label
+        'P2'
+        """
+        command = cmd.ChangePriority(
+            impact=impact,
+            urgency=urgency,
+            justification=justification,
+            priority=priority,
+            matrix=matrix,
+        )
+        return handle(self, command, at=at, actor=actor, lifecycle=lifecycle)
+
+    def update_context(
+        self: T,
+        context: BusinessContext,
+        *,
+        at: datetime,
+        actor: str,
+        justification: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Record the business context (deadline, confidentiality).
+
+        >>> _demo_ticket().update_context(BusinessContext(confidential=True), at=_T0,
+        ...     actor="a-1").context.confidential
+        True
+        """
+        return handle(
+            self,
+            cmd.UpdateContext(context=context, justification=justification),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def resolve(
+        self: T,
+        *,
+        resolution: str,
+        articles: tuple[ArticleRef, ...],
+        at: datetime,
+        actor: str,
+        code: str = "",
+        first_contact: bool = False,
+        note: Note | None = None,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Resolve; ``articles`` is required (pass ``()`` when none was used).
+
+        >>> _demo_ticket().resolve(resolution="reseated cable", articles=(), at=_T0,
+        ...     actor="a-1").status.value
+        'resolved'
+        """
+        command = cmd.Resolve(
+            resolution=resolution,
+            articles=articles,
+            code=code,
+            first_contact=first_contact,
+            note=note,
+        )
+        return handle(self, command, at=at, actor=actor, lifecycle=lifecycle)
+
+    def confirm(
+        self: T,
+        *,
+        at: datetime,
+        actor: str | None = None,
+        comment: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """The customer confirms the fix (actor defaults to the customer).
+
+        >>> t = _demo_ticket().resolve(resolution="x", articles=(), at=_T0, actor="a-1")
+        >>> t.confirm(at=_T0).confirmed_at == _T0
+        True
+        """
+        return handle(
+            self,
+            cmd.Confirm(comment=comment),
+            at=at,
+            actor=actor or self.customer.id,
+            lifecycle=lifecycle,
+        )
+
+    def reopen(
+        self: T,
+        *,
+        reason: str,
+        at: datetime,
+        actor: str,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Reopen a resolved ticket within the reopen window.
+
+        >>> t = _demo_ticket().resolve(resolution="x", articles=(), at=_T0, actor="a-1")
+        >>> t.reopen(reason="fails after reboot", at=_T0, actor="c-1").reopen_count
+        1
+        """
+        return handle(
+            self, cmd.Reopen(reason=reason), at=at, actor=actor, lifecycle=lifecycle
+        )
+
+    def close(
+        self: T,
+        *,
+        at: datetime,
+        actor: str,
+        automatic: bool = False,
+        reason: str = "",
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Close after confirmation, or automatically after the quiet period.
+
+        >>> t = _demo_ticket().resolve(resolution="x", articles=(), at=_T0, actor="a-1")
+        >>> t.close(at=_T0 + timedelta(days=8), actor="system", automatic=True).status.value
+        'closed'
+        """
+        return handle(
+            self,
+            cmd.Close(automatic=automatic, reason=reason),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+    def cancel(
+        self: T,
+        *,
+        reason: str,
+        at: datetime,
+        actor: str,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Cancel the ticket.
+
+        >>> _demo_ticket().cancel(reason="raised twice", at=_T0, actor="a-1").status.value
+        'cancelled'
+        """
+        return handle(
+            self, cmd.Cancel(reason=reason), at=at, actor=actor, lifecycle=lifecycle
+        )
+
+    def link(
+        self: T,
+        *,
+        relation: LinkRelation,
+        other_id: str,
+        at: datetime,
+        actor: str,
+        lifecycle: Lifecycle | None = None,
+    ) -> T:
+        """Record a link to another ticket (see :func:`deskflow.tickets.link_tickets` for both sides).
+
+        >>> _demo_ticket().link(relation=LinkRelation.CAUSED_BY, other_id="p-1", at=_T0,
+        ...     actor="a-1").linked(LinkRelation.CAUSED_BY)
+        ('p-1',)
+        """
+        return handle(
+            self,
+            cmd.Link(relation=relation, other_id=other_id),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Incident(Ticket):
+    """An unplanned interruption or degradation of a service.
+
+    ``major`` flags a major incident; ``problem_ids`` are the problems linked
+    as its cause.
+
+    >>> Incident.kind
+    <TicketKind.INCIDENT: 'incident'>
+    """
+
+    kind: ClassVar[TicketKind] = TicketKind.INCIDENT
+
+    major: bool = False
+
+    @property
+    def problem_ids(self) -> tuple[str, ...]:
+        """The problems recorded as this incident's cause.
+
+        >>> _demo_ticket().problem_ids
+        ()
+        """
+        return self.linked(LinkRelation.CAUSED_BY)
+
+    def declare_major(
+        self,
+        *,
+        justification: str,
+        at: datetime,
+        actor: str,
+        major: bool = True,
+        lifecycle: Lifecycle | None = None,
+    ) -> Incident:
+        """Flag (or clear) a major incident.
+
+        >>> _demo_ticket().declare_major(justification="site down", at=_T0, actor="a-1").major
+        True
+        """
+        return handle(
+            self,
+            cmd.DeclareMajorIncident(justification=justification, major=major),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class ServiceRequest(Ticket):
+    """A formal request: information, advice, access or a pre-approved standard change.
+
+    >>> ServiceRequest.kind.value
+    'service_request'
+    """
+
+    kind: ClassVar[TicketKind] = TicketKind.SERVICE_REQUEST
+
+    request_type: RequestType = RequestType.INFORMATION
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Problem(Ticket):
+    """The cause of one or more incidents; becomes a known error once understood.
+
+    >>> Problem.kind.value
+    'problem'
+    """
+
+    kind: ClassVar[TicketKind] = TicketKind.PROBLEM
+
+    known_error: KnownError | None = None
+
+    @property
+    def incident_ids(self) -> tuple[str, ...]:
+        """The incidents this problem causes.
+
+        >>> Problem.open(summary="x", customer=Customer(id="c", name="c"), at=_T0,
+        ...     actor="a").incident_ids
+        ()
+        """
+        return self.linked(LinkRelation.CAUSES)
+
+    def record_known_error(
+        self,
+        known_error: KnownError,
+        *,
+        at: datetime,
+        actor: str,
+        lifecycle: Lifecycle | None = None,
+    ) -> Problem:
+        """Record the root cause and workaround.
+
+        >>> p = Problem.open(summary="x", customer=Customer(id="c", name="c"), at=_T0, actor="a")
+        >>> p = p.start_work(at=_T0, actor="a").record_known_error(
+        ...     KnownError(root_cause="driver bug", workaround="use v2 driver"), at=_T0, actor="a")
+        >>> p.status.value, p.known_error.workaround
+        ('known_error', 'use v2 driver')
+        """
+        return handle(
+            self,
+            cmd.RecordKnownError(known_error=known_error),
+            at=at,
+            actor=actor,
+            lifecycle=lifecycle,
+        )
+
+
+_KIND_CLASSES: dict[TicketKind, type[Ticket]] = {
+    TicketKind.INCIDENT: Incident,
+    TicketKind.SERVICE_REQUEST: ServiceRequest,
+    TicketKind.PROBLEM: Problem,
+}
+
+
+def lifecycle_for(ticket: Ticket) -> Lifecycle:
+    """The default lifecycle of the ticket's kind.
+
+    >>> lifecycle_for(_demo_ticket()).name
+    'incident'
+    """
+    assert ticket.kind is not None
+    return DEFAULT_LIFECYCLES[ticket.kind.value]
+
+
+def allowed_commands(
+    ticket: Ticket, lifecycle: Lifecycle | None = None
+) -> tuple[str, ...]:
+    """Command names the lifecycle allows in the ticket's current state.
+
+    >>> allowed_commands(_demo_ticket())[:3]
+    ('add_note', 'assign', 'cancel')
+    """
+    return (lifecycle or lifecycle_for(ticket)).allowed(ticket.status)
+
+
+def handle(
+    ticket: T,
+    command: cmd.Command,
+    *,
+    at: datetime,
+    actor: str,
+    lifecycle: Lifecycle | None = None,
+) -> T:
+    """Check ``command`` against the lifecycle and return the ticket with its new events.
+
+    Refuses (and changes nothing) when ``at`` is naive or earlier than the
+    last event, when the command is not allowed in the current state, or
+    when a guard refuses it.
+
+    >>> handle(_demo_ticket(), cmd.Confirm(), at=_T0, actor="c-1")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.InvalidTransition: cannot 'confirm' ticket t-demo in state 'new'; allowed now: add_note, assign, ...
+    """
+    ensure_aware(at, "at")
+    if not actor or not isinstance(actor, str):
+        raise ValidationError("an actor id is required", path="actor")
+    if at < ticket.updated_at:
+        raise TimeOrderError(
+            f"{at.isoformat()} is before the ticket's last event at "
+            f"{ticket.updated_at.isoformat()}; time never runs backwards on a timeline",
+            path="at",
+        )
+    lc = lifecycle or lifecycle_for(ticket)
+    transition = lc.transition(ticket.status, command.name)
+    if transition is None:
+        raise InvalidTransition(
+            ticket_id=ticket.id,
+            state=ticket.status.value,
+            command=command.name,
+            allowed=lc.allowed(ticket.status),
+        )
+    refusals = [
+        r for g in transition.guards if (r := g.check(ticket, command, at)) is not None
+    ]
+    if refusals:
+        missing = tuple(m for r in refusals for m in r.missing)
+        if isinstance(command, cmd.Escalate) and any(
+            r.reason == "hand-off incomplete" for r in refusals
+        ):
+            raise IncompleteHandoff(
+                ticket_id=ticket.id,
+                state=ticket.status.value,
+                allowed=lc.allowed(ticket.status),
+                missing=missing,
+            )
+        raise InvalidTransition(
+            ticket_id=ticket.id,
+            state=ticket.status.value,
+            command=command.name,
+            allowed=lc.allowed(ticket.status),
+            reasons=[r.reason for r in refusals],
+        )
+    target = transition.target if transition.target is not ticket.status else None
+    new = ticket
+    for event in _decide(ticket, command, at, actor, target, lc):
+        new = apply_event(new, event)
+    return new
+
+
+def _decide(
+    ticket: Ticket,
+    c: cmd.Command,
+    at: datetime,
+    actor: str,
+    target: Status | None,
+    lc: Lifecycle,
+) -> list[ev.Event]:
+    base: dict[str, Any] = {"at": at, "actor": actor, "status": target}
+    if isinstance(c, cmd.Route):
+        return [ev.Routed(**base, group=c.group, tier=c.tier, reason=c.reason)]
+    if isinstance(c, cmd.Assign):
+        return [ev.Assigned(**base, assignee=c.assignee, group=c.group, tier=c.tier)]
+    if isinstance(c, cmd.TakeOwnership):
+        return [ev.OwnershipTaken(**base, owner=c.owner, reason=c.reason)]
+    if isinstance(c, cmd.AddNote):
+        return [ev.NoteAdded(**base, note=c.note)]
+    if isinstance(c, cmd.CustomerReply):
+        out: list[ev.Event] = [ev.CustomerReplied(**base, note=c.note)]
+        resume = lc.transition(ticket.status, cmd.Resume.name)
+        if (
+            ticket.hold is not None
+            and ticket.hold.reason in lc.auto_resume
+            and resume is not None
+            and target is None
+        ):
+            out.append(
+                ev.Resumed(
+                    at=at,
+                    actor=actor,
+                    status=resume.target,
+                    reason="customer replied",
+                    automatic=True,
+                )
+            )
+        return out
+    if isinstance(c, cmd.StartWork):
+        return [ev.WorkStarted(**base)]
+    if isinstance(c, cmd.Hold):
+        base["status"] = transition_target_or_same(target, ticket)
+        return [ev.Held(**base, reason=c.reason, until=c.until, detail=c.detail)]
+    if isinstance(c, cmd.Resume):
+        return [ev.Resumed(**base, reason=c.reason)]
+    if isinstance(c, cmd.Escalate):
+        return [
+            ev.Escalated(
+                **base,
+                kind=c.kind,
+                reason=c.reason,
+                from_tier=ticket.tier,
+                to_tier=c.to_tier,
+                to_group=c.to_group,
+                to_agent=c.to_agent,
+                warm=c.warm,
+                handoff=c.handoff,
+            )
+        ]
+    if isinstance(c, cmd.ChangePriority):
+        return [
+            ev.PriorityChanged(
+                **base,
+                impact=c.impact,
+                urgency=c.urgency,
+                priority=c.resolved_priority(),
+                justification=c.justification,
+            )
+        ]
+    if isinstance(c, cmd.UpdateContext):
+        return [
+            ev.ContextChanged(**base, context=c.context, justification=c.justification)
+        ]
+    if isinstance(c, cmd.DeclareMajorIncident):
+        if ticket.kind is not TicketKind.INCIDENT:
+            raise ValidationError(
+                "only an incident can be a major incident", path="kind"
+            )
+        return [
+            ev.MajorIncidentDeclared(
+                **base, major=c.major, justification=c.justification
+            )
+        ]
+    if isinstance(c, cmd.Resolve):
+        out = [
+            ev.Resolved(
+                **base,
+                resolution=c.resolution,
+                code=c.code,
+                articles=c.articles,
+                first_contact=c.first_contact,
+            )
+        ]
+        if c.note is not None:
+            out.insert(0, ev.NoteAdded(at=at, actor=actor, note=c.note))
+        return out
+    if isinstance(c, cmd.Confirm):
+        return [ev.Confirmed(**base, comment=c.comment)]
+    if isinstance(c, cmd.Reopen):
+        return [ev.Reopened(**base, reason=c.reason)]
+    if isinstance(c, cmd.Close):
+        return [ev.Closed(**base, automatic=c.automatic, reason=c.reason)]
+    if isinstance(c, cmd.Cancel):
+        return [ev.Cancelled(**base, reason=c.reason)]
+    if isinstance(c, cmd.Link):
+        return [ev.Linked(**base, relation=c.relation, other_id=c.other_id)]
+    if isinstance(c, cmd.RecordKnownError):
+        if ticket.kind is not TicketKind.PROBLEM:
+            raise ValidationError(
+                "only a problem can become a known error", path="kind"
+            )
+        return [ev.KnownErrorRecorded(**base, known_error=c.known_error)]
+    raise ValidationError(f"not a deskflow command: {type(c).__name__}", path="command")
+
+
+def transition_target_or_same(target: Status | None, ticket: Ticket) -> Status | None:
+    """A hold on a held ticket (a new reason or end) still records its status."""
+    return target if target is not None else ticket.status
+
+
+def _from_opened(e: ev.Opened) -> Ticket:
+    cls = _KIND_CLASSES[e.kind]
+    common: dict[str, Any] = {
+        "id": e.ticket_id,
+        "reference": e.reference,
+        "summary": e.summary,
+        "description": e.description,
+        "customer": e.customer,
+        "asset": e.asset,
+        "category": e.category,
+        "channel": e.channel,
+        "impact": e.impact,
+        "urgency": e.urgency,
+        "priority": e.priority,
+        "context": e.context,
+        "status": e.status or Status.NEW,
+        "owner": e.owner,
+        "group": e.group,
+        "tier": e.tier,
+        "opened_at": e.at,
+        "updated_at": e.at,
+        "timeline": (e,),
+    }
+    if cls is Incident:
+        common["major"] = e.major
+    elif cls is ServiceRequest and e.request_type is not None:
+        common["request_type"] = e.request_type
+    return cls(**common)
+
+
+def apply_event(ticket: T, e: ev.Event) -> T:
+    """Fold one event into the ticket (no checks: events are facts).
+
+    >>> t = _demo_ticket()
+    >>> apply_event(t, ev.WorkStarted(at=_T0, actor="a-1", status=Status.IN_PROGRESS)).status.value
+    'in_progress'
+    """
+    changes: dict[str, Any] = {"timeline": (*ticket.timeline, e), "updated_at": e.at}
+    if e.status is not None:
+        changes["status"] = e.status
+        if e.status is not Status.ON_HOLD and ticket.hold is not None:
+            changes["hold"] = None
+    if isinstance(e, ev.Routed):
+        changes.update(group=e.group, assignee=None)
+        if e.tier is not None:
+            changes["tier"] = e.tier
+    elif isinstance(e, ev.Assigned):
+        changes["assignee"] = e.assignee
+        if e.group is not None:
+            changes["group"] = e.group
+        if e.tier is not None:
+            changes["tier"] = e.tier
+    elif isinstance(e, ev.OwnershipTaken):
+        changes["owner"] = e.owner
+    elif isinstance(e, (ev.NoteAdded, ev.CustomerReplied)):
+        changes["notes"] = (*ticket.notes, e.note)
+    elif isinstance(e, ev.Held):
+        changes["hold"] = HoldState(
+            reason=e.reason, until=e.until, since=e.at, detail=e.detail
+        )
+    elif isinstance(e, ev.Escalated):
+        changes.update(tier=e.to_tier, assignee=e.to_agent)
+        if e.to_group is not None:
+            changes["group"] = e.to_group
+    elif isinstance(e, ev.PriorityChanged):
+        note = Note(
+            author=e.actor,
+            at=e.at,
+            kind=NoteKind.JUSTIFICATION,
+            text=f"priority {ticket.priority.label} → {e.priority.label}: {e.justification}",
+        )
+        changes.update(
+            impact=e.impact,
+            urgency=e.urgency,
+            priority=e.priority,
+            notes=(*ticket.notes, note),
+        )
+    elif isinstance(e, ev.ContextChanged):
+        changes["context"] = e.context
+    elif isinstance(e, ev.MajorIncidentDeclared):
+        changes["major"] = e.major
+    elif isinstance(e, ev.Resolved):
+        changes.update(
+            resolution=Resolution(
+                text=e.resolution,
+                articles=e.articles,
+                code=e.code,
+                first_contact=e.first_contact,
+            ),
+            resolved_at=e.at,
+            confirmed_at=None,
+        )
+    elif isinstance(e, ev.Confirmed):
+        changes["confirmed_at"] = e.at
+    elif isinstance(e, ev.Reopened):
+        changes.update(
+            reopen_count=ticket.reopen_count + 1,
+            resolution=None,
+            resolved_at=None,
+            confirmed_at=None,
+        )
+    elif isinstance(e, (ev.Closed, ev.Cancelled)):
+        changes["closed_at"] = e.at
+    elif isinstance(e, ev.Linked):
+        link = TicketLink(relation=e.relation, ticket_id=e.other_id)
+        if link not in ticket.links:
+            changes["links"] = (*ticket.links, link)
+    elif isinstance(e, ev.KnownErrorRecorded):
+        changes["known_error"] = e.known_error
+    return attrs.evolve(ticket, **changes)
+
+
+# -- doctest helpers (not public) ----------------------------------------------
+
+from datetime import timezone as _tz  # noqa: E402
+
+_T0 = datetime(2026, 3, 2, 9, 0, tzinfo=_tz.utc)
+
+
+def _demo_ticket() -> Incident:
+    return Incident.open(
+        summary="Printer not responding",
+        customer=Customer(id="c-1", name="Alice"),
+        at=_T0,
+        actor="a-1",
+        id="t-demo",
+        impact=Impact.LOW,
+        urgency=Urgency.LOW,
+    )
+
+
+_ = timedelta

@@ -1,0 +1,78 @@
+"""The package face: a pinned, sorted ``__all__`` and a light import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import deskflow
+
+EXPECTED = [
+    "Agent",
+    "ArticleRef",
+    "Asset",
+    "BusinessContext",
+    "Clock",
+    "Customer",
+    "DeskflowError",
+    "FixedClock",
+    "Handoff",
+    "HoldReason",
+    "Impact",
+    "Incident",
+    "IncompleteHandoff",
+    "InvalidTransition",
+    "Lifecycle",
+    "Note",
+    "Priority",
+    "PriorityMatrix",
+    "Problem",
+    "ServiceRequest",
+    "Status",
+    "Step",
+    "StepOutcome",
+    "SystemClock",
+    "Ticket",
+    "TicketNotFound",
+    "Tier",
+    "Urgency",
+    "ValidationError",
+    "dumps",
+    "from_dict",
+    "loads",
+    "to_dict",
+]
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert deskflow.__all__ == EXPECTED
+    assert sorted(deskflow.__all__) == deskflow.__all__
+
+
+def test_every_public_name_exists_and_has_a_docstring() -> None:
+    for name in deskflow.__all__:
+        obj = getattr(deskflow, name)
+        assert obj.__doc__, f"{name} has no docstring"
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, deskflow; heavy = {'hypothesis', 'pandas', 'sqlite3', 'holidays', 'numpy'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_demo_runs_from_the_command_line() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "deskflow", "demo"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "closed" in out.stdout
