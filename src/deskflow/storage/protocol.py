@@ -1,0 +1,188 @@
+"""The storage protocol: what any deskflow backend promises.
+
+A backend keeps tickets as an append-only timeline of events plus a head
+(the current fold, with indexed columns for queries). Saving a changed
+ticket appends only its new events, after checking that nobody saved a newer
+version meanwhile (optimistic concurrency on ``Ticket.version``, the number
+of events).
+
+The protocol is deliberately small; optional capabilities (full-text search)
+are separate protocols a backend may also implement. Every backend proves
+itself by passing :class:`deskflow.testing.contract.StoreContract`.
+
+>>> from deskflow.storage.protocol import TicketQuery, Order
+>>> TicketQuery(statuses={Status.NEW}, order=Order.OPENED_DESC, limit=20).limit
+20
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from deskflow._validators import optional_aware
+from deskflow.errors import ValidationError
+from deskflow.parties import Tier
+from deskflow.priority import Priority
+from deskflow.tickets.events import Event
+from deskflow.tickets.model import Ticket
+from deskflow.tickets.values import Status, TicketKind
+
+__all__ = [
+    "Order",
+    "Page",
+    "SearchableStore",
+    "TicketQuery",
+    "TicketStore",
+]
+
+
+class Order(enum.Enum):
+    """Sort order of query results; ties are broken by ticket id, same direction.
+
+    >>> Order.UPDATED_DESC.value
+    'updated_desc'
+    """
+
+    OPENED_ASC = "opened_asc"
+    OPENED_DESC = "opened_desc"
+    UPDATED_ASC = "updated_asc"
+    UPDATED_DESC = "updated_desc"
+
+
+def _frozen(kind: type[enum.Enum]) -> object:
+    def convert(value: object) -> frozenset[enum.Enum] | None:
+        if value is None:
+            return None
+        if isinstance(value, (str, enum.Enum)):
+            value = (value,)
+        return frozenset(v if isinstance(v, kind) else kind(v) for v in value)  # type: ignore[attr-defined]
+
+    return convert
+
+
+def _positive_limit(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+        raise ValidationError("must be an integer from 1 to 10000", path="limit")
+
+
+@attrs.frozen(kw_only=True)
+class TicketQuery:
+    """A typed query. Every given filter must match (AND); a set matches any member.
+
+    Ranges are half-open: ``opened_from <= opened_at < opened_to``.
+    ``linked_to`` matches tickets that link to that ticket id (e.g. the
+    incidents of a problem). ``after`` is the ``next_cursor`` of the previous
+    :class:`Page` (keyset pagination: stable while tickets are added).
+
+    >>> TicketQuery(kinds={TicketKind.INCIDENT}).kinds
+    frozenset({<TicketKind.INCIDENT: 'incident'>})
+    """
+
+    customer_id: str | None = None
+    asset_serial: str | None = None
+    kinds: frozenset[TicketKind] | None = attrs.field(default=None, converter=_frozen(TicketKind))  # type: ignore[misc]
+    statuses: frozenset[Status] | None = attrs.field(default=None, converter=_frozen(Status))  # type: ignore[misc]
+    priorities: frozenset[Priority] | None = attrs.field(default=None, converter=_frozen(Priority))  # type: ignore[misc]
+    owner: str | None = None
+    assignee: str | None = None
+    group: str | None = None
+    tier: Tier | None = None
+    opened_from: datetime | None = attrs.field(default=None, validator=optional_aware)
+    opened_to: datetime | None = attrs.field(default=None, validator=optional_aware)
+    updated_from: datetime | None = attrs.field(default=None, validator=optional_aware)
+    updated_to: datetime | None = attrs.field(default=None, validator=optional_aware)
+    linked_to: str | None = None
+    order: Order = Order.OPENED_DESC
+    limit: int = attrs.field(default=50, validator=_positive_limit)
+    after: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Page:
+    """One page of results and the cursor of the next page (``None`` at the end).
+
+    >>> Page(items=(), next_cursor=None).items
+    ()
+    """
+
+    items: tuple[Ticket, ...]
+    next_cursor: str | None = None
+
+
+@runtime_checkable
+class TicketStore(Protocol):
+    """What every storage backend implements.
+
+    All methods are safe to call from several threads. Errors are
+    :class:`~deskflow.errors.StorageError` subclasses: ``TicketNotFound``,
+    ``DuplicateTicket``, ``ConcurrencyConflict``; a driver's own exception is
+    the ``__cause__``, never raised bare.
+
+    >>> from deskflow.storage import MemoryStore
+    >>> isinstance(MemoryStore(), TicketStore)
+    True
+    """
+
+    def add(self, ticket: Ticket) -> None:
+        """Store a new ticket (all its events); ``DuplicateTicket`` if its id or reference exists."""
+        ...
+
+    def add_many(self, tickets: Iterable[Ticket]) -> int:
+        """Store new tickets atomically: all of them or, on any error, none. Returns the count."""
+        ...
+
+    def get(self, ticket_id: str) -> Ticket:
+        """The ticket with this id; ``TicketNotFound`` otherwise."""
+        ...
+
+    def get_by_reference(self, reference: str) -> Ticket:
+        """The ticket with this reference number; ``TicketNotFound`` otherwise."""
+        ...
+
+    def save(self, ticket: Ticket, *, expected_version: int) -> None:
+        """Append the ticket's events after ``expected_version`` and update its head.
+
+        ``expected_version`` is the version the ticket was read at. If the
+        stored version differs, raise ``ConcurrencyConflict`` and write
+        nothing.
+        """
+        ...
+
+    def find(self, query: TicketQuery) -> Page:
+        """The tickets matching ``query``, in its order, one page at a time."""
+        ...
+
+    def count(self, query: TicketQuery | None = None) -> int:
+        """How many tickets match ``query`` (all tickets when ``None``); ignores paging."""
+        ...
+
+    def timeline(self, ticket_id: str) -> tuple[Event, ...]:
+        """The events of one ticket, oldest first; ``TicketNotFound`` otherwise."""
+        ...
+
+    def iter_all(self) -> Iterator[Ticket]:
+        """Every stored ticket, in id order, streamed."""
+        ...
+
+    def close(self) -> None:
+        """Release resources; the store is unusable afterwards."""
+        ...
+
+
+@runtime_checkable
+class SearchableStore(Protocol):
+    """Optional capability: full-text search over summaries, descriptions and notes.
+
+    >>> from deskflow.storage import SQLiteStore
+    >>> isinstance(SQLiteStore(":memory:"), SearchableStore)
+    True
+    """
+
+    def search(self, text: str, *, limit: int = 20) -> tuple[Ticket, ...]:
+        """Tickets whose summary, description or notes contain all words of ``text``."""
+        ...
