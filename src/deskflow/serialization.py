@@ -267,6 +267,9 @@ def configure_converter(
 def _module_hooks() -> list[Callable[[cattrs.Converter], None]]:
     """Hooks contributed by topic modules that need more than the defaults."""
     hooks: list[Callable[[cattrs.Converter], None]] = []
+    from deskflow.scripts import _configure_converter as _scripts_hooks
+
+    hooks.append(_scripts_hooks)
     return hooks
 
 
