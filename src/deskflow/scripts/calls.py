@@ -758,9 +758,9 @@ def open_ticket_from_call(
     summary: str,
     customer: Customer,
     actor: str | None = None,
-    kind: type[T] = Incident,  # type: ignore[assignment]
+    kind: type[Ticket] = Incident,
     **open_kwargs: Any,
-) -> tuple[T, Call]:
+) -> tuple[Ticket, Call]:
     """Open a ticket for a call and add the call's note; returns the ticket and the linked call.
 
     The ticket is opened at the call's start (the moment the customer
