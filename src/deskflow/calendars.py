@@ -76,6 +76,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MIN_YEAR = 2
 _MAX_YEAR = 9997
+# A request within this many years of the cached range extends it.
+_NEAR = 20
+_fromtimestamp = datetime.fromtimestamp
 _TIME_RE = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -712,10 +715,31 @@ class BusinessCalendar:
         >>> cal.add(datetime(2026, 3, 2, 10, tzinfo=tz), timedelta(hours=-2)).isoformat()
         '2026-02-27T16:00:00+01:00'
         """
-        u = _instant(start, "start")
-        d = _micros(duration)
+        # conversions inlined: this is the hot path of every SLA evaluation
+        try:
+            span = start - _EPOCH
+        except TypeError:
+            ensure_aware(start, "start")
+            raise  # pragma: no cover - ensure_aware always raises here
+        u = span.days * _DAY + span.seconds * _SECOND + span.microseconds
+        if duration.__class__ is not timedelta:
+            d = _micros(duration)
+        else:
+            d = (
+                duration.days * _DAY
+                + duration.seconds * _SECOND
+                + duration.microseconds
+            )
         core = self._core
-        if d == 0:
+        if d > 0:
+            tables = core.tables
+            if tables is not None:
+                found = tables.add(u, d)
+                if found is not None:
+                    seconds, micros = divmod(found, _SECOND)
+                    result = _fromtimestamp(seconds, core.tz)
+                    return result.replace(microsecond=micros) if micros else result
+        elif d == 0:
             return core.to_datetime(u)
         while True:
             tables = core.tables
@@ -751,7 +775,7 @@ class BusinessCalendar:
                 a = tables.clock_at(u)
                 b = tables.clock_at(v)
                 if a is not None and b is not None:
-                    return timedelta(microseconds=b - a)
+                    return timedelta(0, 0, b - a)
             core.extend_to(u, v)
 
     def open_periods(self, start: datetime, end: datetime) -> tuple[OpenPeriod, ...]:
@@ -834,18 +858,21 @@ def _describe_week(hours: tuple[WeekdayHours, ...]) -> str:
 def _instant(value: datetime, path: str) -> int:
     """An aware datetime -> integer microseconds since the Unix epoch (UTC)."""
     try:
-        return (value - _EPOCH) // _US
+        span = value - _EPOCH
     except TypeError:
         ensure_aware(value, path)
         raise  # pragma: no cover - ensure_aware always raises here
+    if span.__class__ is not timedelta:  # a date minus a datetime is refused above
+        ensure_aware(value, path)  # pragma: no cover
+    return span.days * _DAY + span.seconds * _SECOND + span.microseconds
 
 
 def _micros(duration: timedelta) -> int:
-    if not isinstance(duration, timedelta):
+    if duration.__class__ is not timedelta and not isinstance(duration, timedelta):
         raise ValidationError(
             f"expected a timedelta, got {type(duration).__name__}", path="duration"
         )
-    return duration // _US
+    return duration.days * _DAY + duration.seconds * _SECOND + duration.microseconds
 
 
 def _load_country(country: str, subdivision: str | None) -> Any:
@@ -857,14 +884,18 @@ def _load_country(country: str, subdivision: str | None) -> Any:
             'pip install "deskflow[holidays]"'
         ) from exc
     try:
-        return holidays_package.country_holidays(country, subdiv=subdivision)
+        holidays_package.country_holidays(country, subdiv=subdivision)
     except NotImplementedError as exc:
-        path = (
-            "subdivision"
-            if subdivision is not None and "subdiv" in str(exc).lower()
-            else "country"
-        )
+        path = "subdivision" if "subdiv" in str(exc).lower() else "country"
         raise ValidationError(str(exc), path=path) from None
+
+    def dates_in(year: int) -> frozenset[date]:
+        found = holidays_package.country_holidays(
+            country, subdiv=subdivision, years=year
+        )
+        return frozenset(day for day in found if day.year == year)
+
+    return dates_in
 
 
 # ---------------------------------------------------------------------------
@@ -968,6 +999,47 @@ class _Tables:
             inner = self.t_cum_before[i] + pos - self.t_starts[i]
         return weeks * self.week_open + inner + self.shift_after[j]
 
+    def add(self, u: int, d: int) -> int | None:
+        """first_reaching(clock_at(u) + d) for d > 0, fused for speed."""
+        entry_start = self.entry_start
+        j = bisect_right(entry_start, u) - 1
+        if j < 0:
+            return None
+        if u < self.entry_end[j]:
+            clock = self.clock_start[j]
+            for s, e in self.entry_intervals[j]:
+                if u <= s:
+                    break
+                clock += (e if u >= e else u) - s
+        elif j == len(entry_start) - 1:
+            return None
+        else:
+            weeks, pos = divmod(u + self.offset_after[j] + _SHIFT, _WEEK)
+            t_starts = self.t_starts
+            i = bisect_right(t_starts, pos) - 1
+            if i < 0:
+                inner = 0
+            elif pos >= self.t_ends[i]:
+                inner = self.t_cum_end[i]
+            else:
+                inner = self.t_cum_before[i] + pos - t_starts[i]
+            clock = weeks * self.week_open + inner + self.shift_after[j]
+            # common case: the target lies in the same regular stretch
+            target = clock + d
+            if target <= self.clock_start[j + 1]:
+                weeks, rest = divmod(target - self.shift_after[j] - 1, self.week_open)
+                rest += 1
+                k = bisect_left(self.t_cum_end, rest)
+                return (
+                    weeks * _WEEK
+                    + t_starts[k]
+                    + rest
+                    - self.t_cum_before[k]
+                    - _SHIFT
+                    - self.offset_after[j]
+                )
+        return self.first_reaching(clock + d)
+
     def first_reaching(self, target: int) -> int | None:
         """The smallest u with B(u) >= target, or None outside the years covered."""
         clock_end = self.clock_end
@@ -1030,6 +1102,7 @@ class _Core:
         "t_cum_end",
         "t_ends",
         "t_starts",
+        "spare_tables",
         "tables",
         "transitions",
         "tz",
@@ -1078,36 +1151,67 @@ class _Core:
         self.country_dates: dict[int, frozenset[date]] = {}
         self.transitions: dict[int, tuple[tuple[int, int, int], ...]] = {}
         self.tables: _Tables | None = None
+        self.spare_tables: tuple[_Tables, ...] = ()
 
     # -- conversions ----------------------------------------------------
 
     def to_datetime(self, u: int) -> datetime:
-        return (_EPOCH + timedelta(microseconds=u)).astimezone(self.tz)
+        seconds, micros = divmod(u, _SECOND)
+        # fromtimestamp sets fold right; transitions fall on whole seconds,
+        # so adding the microseconds afterwards cannot cross one.
+        result = _fromtimestamp(seconds, self.tz)
+        return result.replace(microsecond=micros) if micros else result
 
     # -- growing the tables ---------------------------------------------
 
     def extend_to(self, *instants: int, forward: bool | None = None) -> None:
-        """Make the tables cover the years of ``instants``; if they already do,
-        grow them (doubling the span) in the direction asked, or both ways."""
+        """Make the tables cover the years of ``instants``.
+
+        If they already do, grow them (doubling the span) in the direction
+        asked, or both ways. Tables cover one contiguous range of years; a
+        request far from it gets its own tables (the last few are kept), so
+        one query about the year 2300 does not make every later query pay
+        for three centuries of entries.
+        """
         years = [
             _year_of(u + margin) for u in instants for margin in (-2 * _DAY, 2 * _DAY)
         ]
+        low, high = min(years), max(years)
         tables = self.tables
-        if tables is None:
-            low, high = min(years), max(years)
-        else:
-            low, high = min(tables.year_low, *years), max(tables.year_high, *years)
-            if (low, high) == (tables.year_low, tables.year_high):
-                span = high - low + 1
+        candidates = ((tables,) if tables is not None else ()) + self.spare_tables
+        chosen = None
+        for candidate in candidates:
+            if (
+                candidate.year_low - _NEAR <= low
+                and high <= candidate.year_high + _NEAR
+            ):
+                chosen = candidate
+                break
+        if chosen is not None and chosen is not tables:
+            if chosen.year_low < low and high < chosen.year_high:
+                # kept tables already cover the request: swap them in
+                self.spare_tables = tuple(t for t in candidates if t is not chosen)
+                self.tables = chosen
+                return
+        if chosen is not None:
+            new_low = min(chosen.year_low, low)
+            new_high = max(chosen.year_high, high)
+            if (new_low, new_high) == (chosen.year_low, chosen.year_high):
+                span = new_high - new_low + 1
                 if forward is not False:
-                    high += span
+                    new_high += span
                 if forward is not True:
-                    low -= span
+                    new_low -= span
+            low, high = new_low, new_high
         if low < _MIN_YEAR or high > _MAX_YEAR:
             raise CalendarRangeError(
                 f"business-time arithmetic supports the years {_MIN_YEAR}..{_MAX_YEAR}"
             )
-        self.tables = _Tables(self, low, high)
+        fresh = _Tables(self, low, high)
+        self.spare_tables = tuple(
+            t for t in candidates if t is not chosen and t is not fresh
+        )[:3]
+        self.tables = fresh
 
     # -- what each day looks like ---------------------------------------
 
