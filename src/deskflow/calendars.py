@@ -1098,11 +1098,11 @@ class _Core:
         "country_source",
         "extra",
         "holiday_set",
+        "spare_tables",
         "t_cum_before",
         "t_cum_end",
         "t_ends",
         "t_starts",
-        "spare_tables",
         "tables",
         "transitions",
         "tz",
@@ -1187,12 +1187,16 @@ class _Core:
             ):
                 chosen = candidate
                 break
-        if chosen is not None and chosen is not tables:
-            if chosen.year_low < low and high < chosen.year_high:
-                # kept tables already cover the request: swap them in
-                self.spare_tables = tuple(t for t in candidates if t is not chosen)
-                self.tables = chosen
-                return
+        if (
+            chosen is not None
+            and chosen is not tables
+            and chosen.year_low < low
+            and high < chosen.year_high
+        ):
+            # kept tables already cover the request: swap them in
+            self.spare_tables = tuple(t for t in candidates if t is not chosen)
+            self.tables = chosen
+            return
         if chosen is not None:
             new_low = min(chosen.year_low, low)
             new_high = max(chosen.year_high, high)
