@@ -157,10 +157,17 @@ def _configure_converter(converter: cattrs.Converter) -> None:
     """
     from cattrs.strategies import configure_tagged_union
 
-    def tag(cls: Any) -> str:
-        return str(cls.type)
+    def is_sorted_set(cls: Any) -> bool:
+        return getattr(cls, "__origin__", None) is frozenset and cls.__args__[0] in (
+            Verifier,
+            BriefingPart,
+            str,
+        )
 
-    configure_tagged_union(CallEvent, converter, tag_generator=tag, tag_name="type")
+    def unstructure_set(value: frozenset[Any]) -> list[Any]:
+        return sorted(v.value if isinstance(v, enum.Enum) else v for v in value)
+
+    converter.register_unstructure_hook_func(is_sorted_set, unstructure_set)
 
     def structure_record(data: Any, _: type) -> VerificationRecord:
         if not isinstance(data, dict):
@@ -180,14 +187,7 @@ def _configure_converter(converter: cattrs.Converter) -> None:
 
     converter.register_structure_hook(VerificationRecord, structure_record)
 
-    def is_sorted_set(cls: Any) -> bool:
-        return getattr(cls, "__origin__", None) is frozenset and cls.__args__[0] in (
-            Verifier,
-            BriefingPart,
-            str,
-        )
+    def tag(cls: Any) -> str:
+        return str(cls.type)
 
-    def unstructure_set(value: frozenset[Any]) -> list[Any]:
-        return sorted(v.value if isinstance(v, enum.Enum) else v for v in value)
-
-    converter.register_unstructure_hook_func(is_sorted_set, unstructure_set)
+    configure_tagged_union(CallEvent, converter, tag_generator=tag, tag_name="type")

@@ -491,15 +491,18 @@ class CallScript:
         )
 
     def policy_for(self, sensitivity: Sensitivity) -> IdentityPolicy | None:
-        """The identity policy for ``sensitivity``, or the strictest lower one, or ``None``.
+        """The identity policy for ``sensitivity``; else the nearest stricter one; else ``None``.
+
+        A lower level's policy never stands in for a higher one: a password
+        reset is not covered by the policy for printer questions.
 
         >>> DEFAULT_SCRIPT.policy_for(Sensitivity.ACCOUNT).min_optional
         2
         """
         best: IdentityPolicy | None = None
         for policy in self.identity:
-            if policy.sensitivity.rank <= sensitivity.rank and (
-                best is None or policy.sensitivity.rank > best.sensitivity.rank
+            if policy.sensitivity.rank >= sensitivity.rank and (
+                best is None or policy.sensitivity.rank < best.sensitivity.rank
             ):
                 best = policy
         return best
