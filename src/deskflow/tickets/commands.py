@@ -25,6 +25,8 @@ from deskflow.priority import DEFAULT_MATRIX, Impact, Priority, PriorityMatrix, 
 from deskflow.tickets.notes import ArticleRef, Note
 from deskflow.tickets.values import (
     BusinessContext,
+    CommitmentKind,
+    ConductKind,
     EscalationKind,
     Handoff,
     HoldReason,
@@ -37,6 +39,7 @@ __all__ = [
     "AddNote",
     "Assign",
     "Cancel",
+    "CancelCommitment",
     "ChangePriority",
     "Close",
     "Command",
@@ -46,8 +49,12 @@ __all__ = [
     "Escalate",
     "Hold",
     "Link",
+    "MakeCommitment",
+    "MeetCommitment",
+    "RecordConduct",
     "RecordKnownError",
     "Reopen",
+    "RequestEscalation",
     "Resolve",
     "Resume",
     "Route",
@@ -334,6 +341,77 @@ class RecordKnownError:
     known_error: KnownError
 
 
+@attrs.frozen(kw_only=True)
+class MakeCommitment:
+    """Promise the customer something by ``due``: a call-back, news, a follow-up.
+
+    ``owed_by`` defaults to the actor; ``id`` to the next ``c<n>`` on the ticket.
+
+    >>> MakeCommitment(kind=CommitmentKind.CALL_BACK,
+    ...     due=datetime(2026, 3, 2, 14, tzinfo=timezone.utc)).name
+    'make_commitment'
+    """
+
+    name: ClassVar[str] = "make_commitment"
+    kind: CommitmentKind
+    due: datetime = attrs.field(validator=aware)
+    text: str = ""
+    owed_by: str | None = None
+    id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MeetCommitment:
+    """Record that a commitment was kept, and how.
+
+    >>> MeetCommitment(commitment_id="c1", outcome="called back at 14:00").name
+    'meet_commitment'
+    """
+
+    name: ClassVar[str] = "meet_commitment"
+    commitment_id: str = attrs.field(validator=non_empty)
+    outcome: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CancelCommitment:
+    """Withdraw a commitment, with the reason.
+
+    >>> CancelCommitment(commitment_id="c1", reason="customer resolved it herself").name
+    'cancel_commitment'
+    """
+
+    name: ClassVar[str] = "cancel_commitment"
+    commitment_id: str = attrs.field(validator=non_empty)
+    reason: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class RecordConduct:
+    """Record abusive, threatening or harassing conduct on a contact.
+
+    >>> RecordConduct(description="shouted insults at the agent").kind.value
+    'abusive'
+    """
+
+    name: ClassVar[str] = "record_conduct"
+    description: str = attrs.field(validator=non_empty)
+    kind: ConductKind = ConductKind.ABUSIVE
+
+
+@attrs.frozen(kw_only=True)
+class RequestEscalation:
+    """Record that the customer asked for escalation (by default to a supervisor).
+
+    >>> RequestEscalation(reason="wants to speak to a manager").kind.value
+    'hierarchical'
+    """
+
+    name: ClassVar[str] = "request_escalation"
+    reason: str = ""
+    kind: EscalationKind = EscalationKind.HIERARCHICAL
+
+
 Command = Union[  # noqa: UP007 (a runtime union cattrs and isinstance can use)
     Route,
     Assign,
@@ -354,6 +432,11 @@ Command = Union[  # noqa: UP007 (a runtime union cattrs and isinstance can use)
     Cancel,
     Link,
     RecordKnownError,
+    MakeCommitment,
+    MeetCommitment,
+    CancelCommitment,
+    RecordConduct,
+    RequestEscalation,
 ]
 """Any command (a union of the classes above)."""
 
@@ -378,6 +461,11 @@ COMMAND_NAMES: frozenset[str] = frozenset(
         Cancel.name,
         Link.name,
         RecordKnownError.name,
+        MakeCommitment.name,
+        MeetCommitment.name,
+        CancelCommitment.name,
+        RecordConduct.name,
+        RequestEscalation.name,
     }
 )
 """The names lifecycle definitions may use."""

@@ -29,6 +29,8 @@ from deskflow.tickets.notes import ArticleRef, Note
 from deskflow.tickets.values import (
     BusinessContext,
     Channel,
+    Commitment,
+    ConductKind,
     EscalationKind,
     Handoff,
     HoldReason,
@@ -44,10 +46,15 @@ __all__ = [
     "Assigned",
     "Cancelled",
     "Closed",
+    "CommitmentCancelled",
+    "CommitmentMade",
+    "CommitmentMet",
+    "ConductRecorded",
     "Confirmed",
     "ContextChanged",
     "CustomerReplied",
     "Escalated",
+    "EscalationRequested",
     "Event",
     "EventBase",
     "Held",
@@ -387,6 +394,75 @@ class KnownErrorRecorded(EventBase):
     known_error: KnownError
 
 
+@attrs.frozen(kw_only=True)
+class CommitmentMade(EventBase):
+    """A promise was made to the customer (a call-back, an update, a follow-up).
+
+    >>> CommitmentMade.type
+    'commitment_made'
+    """
+
+    type: ClassVar[str] = "commitment_made"
+
+    commitment: Commitment
+
+
+@attrs.frozen(kw_only=True)
+class CommitmentMet(EventBase):
+    """A promise was kept; ``outcome`` says how.
+
+    >>> CommitmentMet.type
+    'commitment_met'
+    """
+
+    type: ClassVar[str] = "commitment_met"
+
+    commitment_id: str = attrs.field(validator=non_empty)
+    outcome: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CommitmentCancelled(EventBase):
+    """A promise was withdrawn, with the reason (the customer was told).
+
+    >>> CommitmentCancelled.type
+    'commitment_cancelled'
+    """
+
+    type: ClassVar[str] = "commitment_cancelled"
+
+    commitment_id: str = attrs.field(validator=non_empty)
+    reason: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class ConductRecorded(EventBase):
+    """Abusive, threatening or harassing conduct on a contact was recorded.
+
+    >>> ConductRecorded.type
+    'conduct_recorded'
+    """
+
+    type: ClassVar[str] = "conduct_recorded"
+
+    kind: ConductKind = ConductKind.ABUSIVE
+    description: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class EscalationRequested(EventBase):
+    """The customer asked for the ticket to be escalated (e.g. to a supervisor).
+
+    >>> EscalationRequested.type
+    'escalation_requested'
+    """
+
+    type: ClassVar[str] = "escalation_requested"
+
+    kind: EscalationKind = EscalationKind.HIERARCHICAL
+    reason: str = ""
+
+
 Event = Union[  # noqa: UP007 (a runtime union cattrs can tag)
     Opened,
     Routed,
@@ -408,6 +484,11 @@ Event = Union[  # noqa: UP007 (a runtime union cattrs can tag)
     Cancelled,
     Linked,
     KnownErrorRecorded,
+    CommitmentMade,
+    CommitmentMet,
+    CommitmentCancelled,
+    ConductRecorded,
+    EscalationRequested,
 ]
 """Any timeline event (a union of the classes above)."""
 
@@ -434,6 +515,11 @@ EVENT_TYPES: dict[str, type[EventBase]] = {
         Cancelled,
         Linked,
         KnownErrorRecorded,
+        CommitmentMade,
+        CommitmentMet,
+        CommitmentCancelled,
+        ConductRecorded,
+        EscalationRequested,
     )
 }
 """Event classes by their serialized ``type`` tag."""

@@ -12,7 +12,7 @@ close-after-confirmation rule. A host adds its own by writing a frozen attrs
 class with a ``tag`` and a ``check`` method (see the custom-lifecycle guide).
 
 >>> INCIDENT_LIFECYCLE.allowed(Status.RESOLVED)
-('add_note', 'close', 'confirm', 'customer_reply', 'link', 'reopen', 'take_ownership')
+('add_note', 'cancel_commitment', 'close', 'confirm', 'customer_reply', 'link', 'make_commitment', 'meet_commitment', 'record_conduct', 'reopen', 'take_ownership')
 """
 
 from __future__ import annotations
@@ -452,6 +452,13 @@ def _common(
             guards=(CloseAfterConfirmation(quiet_period=quiet),),
         ),
         Transition(command="cancel", sources=open_states, target=S.CANCELLED),
+        # Promises: made while open or after the resolution (a follow-up),
+        # kept or withdrawn in any state (a follow-up may come after closure).
+        Transition(command="make_commitment", sources=open_states | {S.RESOLVED}),
+        Transition(command="meet_commitment", sources=every),
+        Transition(command="cancel_commitment", sources=every),
+        Transition(command="record_conduct", sources=open_states | {S.RESOLVED}),
+        Transition(command="request_escalation", sources=open_states),
     ]
     return out
 

@@ -55,6 +55,8 @@ from deskflow.tickets.notes import ArticleRef, Note, NoteKind, Visibility
 from deskflow.tickets.values import (
     BusinessContext,
     Channel,
+    Commitment,
+    CommitmentStatus,
     EscalationKind,
     Handoff,
     HoldReason,
@@ -180,6 +182,9 @@ class Ticket:
     )
     links: tuple[TicketLink, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(TicketLink)
+    )
+    commitments: tuple[Commitment, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(Commitment)
     )
     timeline: tuple[ev.Event, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_shallow_tuple
@@ -1033,7 +1038,68 @@ def _decide(
                 "only a problem can become a known error", path="kind"
             )
         return [ev.KnownErrorRecorded(**base, known_error=c.known_error)]
+    if isinstance(c, cmd.MakeCommitment):
+        return [
+            ev.CommitmentMade(**base, commitment=_new_commitment(ticket, c, at, actor))
+        ]
+    if isinstance(c, cmd.MeetCommitment):
+        _open_commitment(ticket, c.commitment_id)
+        return [
+            ev.CommitmentMet(**base, commitment_id=c.commitment_id, outcome=c.outcome)
+        ]
+    if isinstance(c, cmd.CancelCommitment):
+        _open_commitment(ticket, c.commitment_id)
+        return [
+            ev.CommitmentCancelled(
+                **base, commitment_id=c.commitment_id, reason=c.reason
+            )
+        ]
+    if isinstance(c, cmd.RecordConduct):
+        return [ev.ConductRecorded(**base, kind=c.kind, description=c.description)]
+    if isinstance(c, cmd.RequestEscalation):
+        return [ev.EscalationRequested(**base, kind=c.kind, reason=c.reason)]
     raise ValidationError(f"not a deskflow command: {type(c).__name__}", path="command")
+
+
+def _new_commitment(
+    ticket: Ticket, c: cmd.MakeCommitment, at: datetime, actor: str
+) -> Commitment:
+    if c.due <= at:
+        raise ValidationError(
+            f"a promise falls due after it is made: {c.due.isoformat()} is not after "
+            f"{at.isoformat()}",
+            path="due",
+        )
+    commitment_id = c.id or f"c{len(ticket.commitments) + 1}"
+    if any(x.id == commitment_id for x in ticket.commitments):
+        raise ValidationError(
+            f"ticket {ticket.id} already has a commitment {commitment_id!r}", path="id"
+        )
+    return Commitment(
+        id=commitment_id,
+        kind=c.kind,
+        due=c.due,
+        owed_by=c.owed_by or actor,
+        made_at=at,
+        text=c.text,
+    )
+
+
+def _open_commitment(ticket: Ticket, commitment_id: str) -> Commitment:
+    for x in ticket.commitments:
+        if x.id == commitment_id:
+            if not x.is_open:
+                raise ValidationError(
+                    f"commitment {commitment_id!r} was already {x.status.value} at "
+                    f"{x.closed_at.isoformat() if x.closed_at else '?'}",
+                    path="commitment_id",
+                )
+            return x
+    known = ", ".join(x.id for x in ticket.commitments if x.is_open) or "none"
+    raise ValidationError(
+        f"ticket {ticket.id} has no commitment {commitment_id!r}; open ones: {known}",
+        path="commitment_id",
+    )
 
 
 def transition_target_or_same(target: Status | None, ticket: Ticket) -> Status | None:
@@ -1150,6 +1216,21 @@ def apply_event(ticket: T, e: ev.Event) -> T:
             changes["links"] = (*ticket.links, link)
     elif isinstance(e, ev.KnownErrorRecorded):
         changes["known_error"] = e.known_error
+    elif isinstance(e, ev.CommitmentMade):
+        changes["commitments"] = (*ticket.commitments, e.commitment)
+    elif isinstance(e, (ev.CommitmentMet, ev.CommitmentCancelled)):
+        met = isinstance(e, ev.CommitmentMet)
+        changes["commitments"] = tuple(
+            attrs.evolve(
+                x,
+                status=CommitmentStatus.MET if met else CommitmentStatus.CANCELLED,
+                closed_at=e.at,
+                outcome=e.outcome if isinstance(e, ev.CommitmentMet) else e.reason,
+            )
+            if x.id == e.commitment_id
+            else x
+            for x in ticket.commitments
+        )
     return attrs.evolve(ticket, **changes)
 
 

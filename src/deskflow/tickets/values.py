@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import attrs
 
-from deskflow._validators import non_empty, optional_aware, to_tuple, tuple_of
+from deskflow._validators import aware, non_empty, optional_aware, to_tuple, tuple_of
+from deskflow.clock import ensure_aware
+from deskflow.errors import ValidationError
 from deskflow.tickets.notes import ArticleRef, ErrorMessage, Step
 
 __all__ = [
     "BusinessContext",
     "Channel",
+    "Commitment",
+    "CommitmentKind",
+    "CommitmentState",
+    "CommitmentStatus",
+    "ConductKind",
     "EscalationKind",
     "Handoff",
     "HandoffPart",
@@ -323,3 +331,144 @@ class Handoff:
         ('steps already taken, with outcomes',)
         """
         return tuple(p.label for p in HandoffPart if p in required and not self.has(p))
+
+
+class CommitmentKind(enum.Enum):
+    """What an agent promised the customer.
+
+    ``CALL_BACK``: a call at a stated time. ``FIND_OUT``: "I don't know; I
+    will find out and call you back". ``STATUS_UPDATE``: news by a stated
+    time, even if nothing changed. ``FOLLOW_UP``: a contact after the
+    resolution to check the customer is happy and the fix held.
+
+    >>> CommitmentKind("find_out")
+    <CommitmentKind.FIND_OUT: 'find_out'>
+    """
+
+    CALL_BACK = "call_back"
+    FIND_OUT = "find_out"
+    STATUS_UPDATE = "status_update"
+    FOLLOW_UP = "follow_up"
+
+
+class CommitmentStatus(enum.Enum):
+    """What the timeline says of a commitment: still open, met or cancelled.
+
+    >>> CommitmentStatus.MET.value
+    'met'
+    """
+
+    OPEN = "open"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+class CommitmentState(enum.Enum):
+    """A commitment seen at an instant (see :meth:`Commitment.state_at`).
+
+    >>> [s.value for s in CommitmentState]
+    ['pending', 'overdue', 'met', 'cancelled']
+    """
+
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+def _check_closed(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        optional_aware(instance, attribute, value)
+    if (value is None) != (instance.status is CommitmentStatus.OPEN):
+        raise ValidationError(
+            "closed_at is set exactly when the commitment is met or cancelled",
+            path="closed_at",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Commitment:
+    """A promise made to the customer, kept on the ticket until met or cancelled.
+
+    ``owed_by`` is the agent who must keep it; ``due`` the instant it falls
+    due; ``closed_at`` the instant it was met or cancelled and ``outcome``
+    what happened.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> c = Commitment(id="c1", kind=CommitmentKind.CALL_BACK, due=t0 + timedelta(hours=2),
+    ...     owed_by="a-sam", made_at=t0, text="call back with the technician's time")
+    >>> c.state_at(t0).value, c.state_at(t0 + timedelta(hours=3)).value
+    ('pending', 'overdue')
+    """
+
+    id: str = attrs.field(validator=non_empty)
+    kind: CommitmentKind
+    due: datetime = attrs.field(validator=aware)
+    owed_by: str = attrs.field(validator=non_empty)
+    made_at: datetime = attrs.field(validator=aware)
+    text: str = ""
+    status: CommitmentStatus = CommitmentStatus.OPEN
+    closed_at: datetime | None = attrs.field(default=None, validator=_check_closed)
+    outcome: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """True until the commitment is met or cancelled.
+
+        >>> from datetime import datetime, timezone
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> Commitment(id="c1", kind=CommitmentKind.FIND_OUT, due=t0, owed_by="a",
+        ...     made_at=t0).is_open
+        True
+        """
+        return self.status is CommitmentStatus.OPEN
+
+    def state_at(self, at: datetime) -> CommitmentState:
+        """The commitment's state at the instant ``at``.
+
+        Exactly one holds: ``MET`` or ``CANCELLED`` once it was closed at or
+        before ``at``; otherwise ``OVERDUE`` when ``at`` is after ``due``, and
+        ``PENDING`` up to and including ``due``.
+
+        >>> from datetime import datetime, timezone
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> c = Commitment(id="c1", kind=CommitmentKind.STATUS_UPDATE, due=t0, owed_by="a",
+        ...     made_at=t0)
+        >>> c.state_at(t0).value
+        'pending'
+        """
+        ensure_aware(at, "at")
+        if self.closed_at is not None and self.closed_at <= at:
+            if self.status is CommitmentStatus.MET:
+                return CommitmentState.MET
+            return CommitmentState.CANCELLED
+        return CommitmentState.OVERDUE if at > self.due else CommitmentState.PENDING
+
+    @property
+    def met_late(self) -> bool:
+        """True when it was met, but after it fell due.
+
+        >>> from datetime import datetime, timezone
+        >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> Commitment(id="c1", kind=CommitmentKind.CALL_BACK, due=t0, owed_by="a",
+        ...     made_at=t0).met_late
+        False
+        """
+        return (
+            self.status is CommitmentStatus.MET
+            and self.closed_at is not None
+            and self.closed_at > self.due
+        )
+
+
+class ConductKind(enum.Enum):
+    """Conduct on a contact that a supervisor must know about.
+
+    >>> ConductKind.ABUSIVE.value
+    'abusive'
+    """
+
+    ABUSIVE = "abusive"
+    THREATENING = "threatening"
+    HARASSING = "harassing"
