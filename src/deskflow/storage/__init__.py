@@ -1,12 +1,117 @@
 """Storage: the protocol, the in-memory and SQLite backends, JSON Lines export/import.
 
+:func:`open_store` turns a URL into a store: ``memory://`` is a
+:class:`MemoryStore`, ``sqlite:///relative.db``, ``sqlite:////abs/path.db``
+and ``sqlite://:memory:`` are :class:`SQLiteStore`\\ s, and any other scheme
+is looked up in the ``deskflow.stores`` entry-point group, where third-party
+backends register a callable that takes the URL and returns a store.
+
 >>> from deskflow.storage import TicketQuery
 >>> TicketQuery().limit
 50
+>>> store = open_store("memory://")
+>>> type(store).__name__, isinstance(store, TicketStore)
+('MemoryStore', True)
 """
 
 from __future__ import annotations
 
-from deskflow.storage.protocol import Order, Page, SearchableStore, TicketQuery, TicketStore
+from typing import Any
+from urllib.parse import unquote
 
-__all__ = ["Order", "Page", "SearchableStore", "TicketQuery", "TicketStore"]
+from deskflow.errors import ValidationError
+from deskflow.storage.jsonl import ImportLineError, export_jsonl, import_jsonl
+from deskflow.storage.memory import MemoryStore
+from deskflow.storage.protocol import (
+    Order,
+    Page,
+    SearchableStore,
+    TicketQuery,
+    TicketStore,
+)
+from deskflow.storage.sqlite import SQLiteStore
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ImportLineError",
+    "MemoryStore",
+    "Order",
+    "Page",
+    "SQLiteStore",
+    "SearchableStore",
+    "TicketQuery",
+    "TicketStore",
+    "export_jsonl",
+    "import_jsonl",
+    "open_store",
+]
+
+ENTRY_POINT_GROUP = "deskflow.stores"
+"""The entry-point group where third-party backends register their URL scheme."""
+
+
+def open_store(url: str, **options: Any) -> TicketStore:
+    """Open the store a URL names; ``options`` go to the backend's constructor.
+
+    - ``memory://``: a new, empty :class:`MemoryStore`.
+    - ``sqlite:///desk.db`` (relative path), ``sqlite:////var/lib/desk.db``
+      (absolute path), ``sqlite://:memory:`` (in-memory SQLite):
+      an :class:`SQLiteStore` (``timeout=``, ``durable=`` as options).
+    - ``<scheme>://...``: the callable registered under ``<scheme>`` in the
+      ``deskflow.stores`` entry-point group, called as ``factory(url, **options)``.
+
+    Raises:
+        ValidationError: the URL has no scheme, or no backend serves it.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     store = open_store("sqlite:///" + os.path.join(tmp, "desk.db"))
+    ...     print(type(store).__name__, store.path.endswith("desk.db"))
+    ...     store.close()
+    SQLiteStore True
+    >>> open_store("nosuch://x")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: url: no deskflow store is registered for 'nosuch://'; ...
+    """
+    if not isinstance(url, str) or "://" not in url:
+        raise ValidationError(
+            "expected a URL such as 'memory://' or 'sqlite:///desk.db'", path="url"
+        )
+    scheme, _, rest = url.partition("://")
+    scheme = scheme.lower()
+    if scheme == "memory":
+        if rest or options:
+            raise ValidationError("memory:// takes no path and no options", path="url")
+        return MemoryStore()
+    if scheme == "sqlite":
+        path = unquote(rest)
+        if path in ("", ":memory:", "/:memory:"):
+            return SQLiteStore(":memory:", **options)
+        # SQLAlchemy's convention: one slash after '//' starts a relative path.
+        return SQLiteStore(path[1:] if path.startswith("/") else path, **options)
+    factory = _entry_point(scheme)
+    if factory is None:
+        raise ValidationError(
+            f"no deskflow store is registered for {scheme + '://'!r}; built in: "
+            f"memory://, sqlite://; others register in the {ENTRY_POINT_GROUP!r} "
+            "entry-point group",
+            path="url",
+        )
+    store = factory(url, **options)
+    if not isinstance(store, TicketStore):
+        raise ValidationError(
+            f"the {scheme!r} entry point returned a {type(store).__name__}, "
+            "not a TicketStore",
+            path="url",
+        )
+    return store
+
+
+def _entry_point(scheme: str) -> Any:
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        if point.name.lower() == scheme:
+            return point.load()
+    return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -54,7 +54,7 @@ class Order(enum.Enum):
     UPDATED_DESC = "updated_desc"
 
 
-def _frozen(kind: type[enum.Enum]) -> object:
+def _frozen(kind: type[enum.Enum]) -> Any:
     def convert(value: object) -> frozenset[enum.Enum] | None:
         if value is None:
             return None

@@ -1,0 +1,178 @@
+"""Streaming export and import of a store as JSON Lines.
+
+One ticket per line, as written by the package converter
+(:func:`deskflow.serialization.to_dict`, with ``deskflow_schema``), so an
+export is a lossless, backend-neutral backup: import it into any store and
+every ticket compares equal. Export streams (``iter_all``); import reads
+line by line and writes in batches through ``add_many``, which is atomic.
+A bad line stops the import with :class:`ImportLineError`, naming the line;
+nothing of that line's batch is written, earlier batches stay imported.
+
+>>> import io
+>>> from deskflow.storage import MemoryStore
+>>> from deskflow.tickets.model import _demo_ticket
+>>> source = MemoryStore()
+>>> source.add(_demo_ticket())
+>>> buffer = io.StringIO()
+>>> export_jsonl(source, buffer)
+1
+>>> target = MemoryStore()
+>>> import_jsonl(target, io.StringIO(buffer.getvalue()))
+1
+>>> target.get("t-demo") == source.get("t-demo")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+import cattrs
+
+from deskflow.errors import DuplicateTicket, ValidationError
+from deskflow.serialization import from_dict, to_dict
+from deskflow.storage.protocol import TicketStore
+from deskflow.tickets.model import Ticket
+
+__all__ = ["ImportLineError", "export_jsonl", "import_jsonl"]
+
+
+class ImportLineError(ValidationError):
+    """A line of a JSON Lines import is bad; nothing of its batch was written.
+
+    ``line`` is the 1-based line number, ``imported`` how many tickets of
+    earlier batches were written before the import stopped.
+
+    >>> err = ImportLineError("$.summary: must not be empty", line=7, imported=0)
+    >>> print(err)
+    line 7: $.summary: must not be empty (0 tickets imported before this batch)
+    >>> err.line, err.path
+    (7, 'line 7')
+    """
+
+    def __init__(self, message: str, *, line: int, imported: int) -> None:
+        self.line = line
+        self.imported = imported
+        super().__init__(
+            f"{message} ({imported} tickets imported before this batch)",
+            path=f"line {line}",
+        )
+
+
+@contextmanager
+def _text_stream(
+    target: str | os.PathLike[str] | IO[str], mode: str
+) -> Iterator[IO[str]]:
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, mode, encoding="utf-8", newline="\n") as handle:
+            yield handle
+    else:
+        yield target
+
+
+def export_jsonl(
+    store: TicketStore,
+    target: str | os.PathLike[str] | IO[str],
+    *,
+    converter: cattrs.Converter | None = None,
+) -> int:
+    """Write every ticket of ``store`` to ``target`` (a path or a text stream), one per line.
+
+    Returns the number of tickets written. Tickets are streamed in id order.
+
+    >>> import io
+    >>> from deskflow.storage import MemoryStore
+    >>> export_jsonl(MemoryStore(), io.StringIO())
+    0
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    count = 0
+    with _text_stream(target, "w") as out:
+        for ticket in store.iter_all():
+            out.write(encode(to_dict(ticket, converter=converter)))
+            out.write("\n")
+            count += 1
+    return count
+
+
+def import_jsonl(
+    store: TicketStore,
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    batch_size: int = 1000,
+    converter: cattrs.Converter | None = None,
+) -> int:
+    """Add the tickets of a JSON Lines file (or text stream) to ``store``; returns the count.
+
+    Blank lines are skipped. Tickets are written ``batch_size`` at a time
+    with ``add_many``.
+
+    Raises:
+        ImportLineError: a line is not valid JSON, not a valid ticket, or
+            its ticket is already stored (the ``__cause__`` says which);
+            nothing of that line's batch is written.
+
+    >>> import io
+    >>> from deskflow.storage import MemoryStore
+    >>> import_jsonl(MemoryStore(), io.StringIO('{"kind": "incident"}\\n'))
+    Traceback (most recent call last):
+    ...
+    deskflow.storage.jsonl.ImportLineError: line 1: ...: required field missing...
+    """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int)
+        or batch_size < 1
+    ):
+        raise ValidationError("must be a positive integer", path="batch_size")
+    imported = 0
+    batch: list[Ticket] = []
+    lines: dict[str, int] = {}
+
+    def flush() -> None:
+        nonlocal imported
+        if not batch:
+            return
+        try:
+            imported += store.add_many(batch)
+        except DuplicateTicket as exc:
+            line = lines.get(exc.ticket_id, 0)
+            raise ImportLineError(
+                f"ticket {exc.ticket_id!r} is already stored",
+                line=line,
+                imported=imported,
+            ) from exc
+        batch.clear()
+        lines.clear()
+
+    with _text_stream(source, "r") as handle:
+        for number, text in enumerate(handle, 1):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except ValueError as exc:
+                raise ImportLineError(
+                    f"not valid JSON: {exc}", line=number, imported=imported
+                ) from exc
+            try:
+                ticket = from_dict(data, Ticket, converter=converter)
+            except ValidationError as exc:
+                raise ImportLineError(str(exc), line=number, imported=imported) from exc
+            if ticket.id in lines:
+                raise ImportLineError(
+                    f"ticket {ticket.id!r} appears twice in the batch (first on line "
+                    f"{lines[ticket.id]})",
+                    line=number,
+                    imported=imported,
+                )
+            batch.append(ticket)
+            lines[ticket.id] = number
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    return imported

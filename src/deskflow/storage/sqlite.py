@@ -1,0 +1,878 @@
+"""The SQLite store: deskflow's embedded default, on the standard ``sqlite3``.
+
+Layout of a deskflow database (schema version :data:`SCHEMA_VERSION`):
+
+- ``events``: the append-only timeline, one row per event (ticket id, seq,
+  type, instant in UTC microseconds, the event as JSON through the package
+  converter). A save appends only the ticket's new events, so its cost does
+  not depend on the length of the history.
+- ``tickets``: one head row per ticket with the indexed columns the queries
+  use (customer, asset, kind, status, priority, owner, assignee, group,
+  tier, opened/updated instants as integer UTC microseconds) and the
+  ``version`` checked by every save.
+- ``links``: who links to whom, for ``TicketQuery(linked_to=...)``.
+- ``ticket_text``: case-folded summaries, descriptions and note texts for
+  :meth:`SQLiteStore.search` (an FTS5 trigram index when this SQLite has
+  one, a plain table scanned with ``LIKE`` otherwise).
+- ``deskflow_migrations``: the migrations applied, one row each.
+
+``get`` rebuilds the typed ticket by folding its events
+(:meth:`deskflow.Ticket.from_events`): the head row holds no copy of the
+state, so nothing is ever re-serialized on save.
+
+The file is marked with ``PRAGMA application_id`` (:data:`APPLICATION_ID`)
+and ``PRAGMA user_version`` (the schema version). Opening a file that is
+not an SQLite database, or an SQLite database that is not deskflow's, or a
+deskflow database newer than this code, raises before anything is written.
+
+Files use WAL journaling; each write is one ``BEGIN IMMEDIATE`` transaction
+that re-checks the stored version inside the transaction, so several
+threads and processes can share a file and a lost update is impossible:
+the loser gets :class:`~deskflow.errors.ConcurrencyConflict`.
+
+>>> from datetime import datetime, timezone
+>>> from deskflow import Customer, Incident
+>>> store = SQLiteStore(":memory:")
+>>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+>>> inc = Incident.open(summary="VPN drops", customer=Customer(id="c-1", name="Ann"),
+...     at=t0, actor="a-1", id="t-1")
+>>> store.add(inc)
+>>> store.save(inc.start_work(at=t0, actor="a-1"), expected_version=1)
+>>> store.get("t-1") == inc.start_work(at=t0, actor="a-1")
+True
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import cache, partial
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import cattrs
+
+from deskflow.errors import (
+    ConcurrencyConflict,
+    DuplicateTicket,
+    SchemaVersionError,
+    StorageError,
+    TicketNotFound,
+    ValidationError,
+)
+from deskflow.storage import _common as c
+from deskflow.storage.protocol import Order, Page, TicketQuery
+from deskflow.tickets import events as ev
+from deskflow.tickets.events import Event
+from deskflow.tickets.model import Ticket
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
+
+APPLICATION_ID = 0x44534B46
+"""``PRAGMA application_id`` of every deskflow database (``"DSKF"``)."""
+
+SCHEMA_VERSION = 1
+"""The database schema this code reads and writes (``PRAGMA user_version``)."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_SCHEMA_1 = (
+    """CREATE TABLE deskflow_migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE tickets (
+        id TEXT NOT NULL PRIMARY KEY,
+        reference TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        asset_serial TEXT,
+        owner TEXT,
+        assignee TEXT,
+        grp TEXT,
+        tier TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX tickets_opened ON tickets (opened_at, id)",
+    "CREATE INDEX tickets_updated ON tickets (updated_at, id)",
+    "CREATE INDEX tickets_customer ON tickets (customer_id, opened_at, id)",
+    "CREATE INDEX tickets_asset ON tickets (asset_serial, opened_at, id)",
+    "CREATE INDEX tickets_status ON tickets (status, opened_at)",
+    "CREATE INDEX tickets_assignee ON tickets (assignee, opened_at)",
+    "CREATE INDEX tickets_group ON tickets (grp, opened_at)",
+    """CREATE TABLE events (
+        ticket_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (ticket_id, seq)
+    )""",
+    """CREATE TABLE links (
+        other_id TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        PRIMARY KEY (other_id, ticket_id, relation)
+    ) WITHOUT ROWID""",
+)
+_TEXT_FTS = (
+    "CREATE VIRTUAL TABLE ticket_text USING fts5("
+    "ticket_id UNINDEXED, body, tokenize = 'trigram')"
+)
+_TEXT_PLAIN = "CREATE TABLE ticket_text (ticket_id TEXT NOT NULL, body TEXT NOT NULL)"
+
+# (version, name, statements); the text table is chosen when the migration runs.
+_MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (1, "tickets, events, links and search text", _SCHEMA_1),
+)
+
+_HEAD_COLUMNS = (
+    "id, reference, kind, status, priority, customer_id, asset_serial, owner, "
+    "assignee, grp, tier, opened_at, updated_at, version"
+)
+_INSERT_HEAD = f"INSERT INTO tickets ({_HEAD_COLUMNS}) VALUES ({', '.join('?' * 14)})"
+_UPDATE_HEAD = (
+    "UPDATE tickets SET status = ?, priority = ?, customer_id = ?, asset_serial = ?, "
+    "owner = ?, assignee = ?, grp = ?, tier = ?, updated_at = ?, version = ? "
+    "WHERE id = ?"
+)
+_INSERT_EVENT = (
+    "INSERT INTO events (ticket_id, seq, type, at, data) VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_LINK = (
+    "INSERT OR IGNORE INTO links (other_id, ticket_id, relation) VALUES (?, ?, ?)"
+)
+_INSERT_TEXT = "INSERT INTO ticket_text (ticket_id, body) VALUES (?, ?)"
+
+_ORDER_COLUMN = {
+    Order.OPENED_ASC: "opened_at",
+    Order.OPENED_DESC: "opened_at",
+    Order.UPDATED_ASC: "updated_at",
+    Order.UPDATED_DESC: "updated_at",
+}
+_CHUNK = 256  # tickets loaded per statement when streaming
+_PREFILTER_CHARS = 200  # a prefix of a word is enough for the search prefilter
+
+
+def _fts5_trigram_available() -> bool:
+    if sqlite3.sqlite_version_info < (3, 34, 0):
+        return False
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'trigram')")
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+@cache
+def _default_converter() -> cattrs.Converter:
+    # Building a converter takes a while; stores that were given none share one.
+    from deskflow.serialization import make_converter
+
+    return make_converter()
+
+
+def _translate(exc: sqlite3.Error, doing: str) -> StorageError:
+    """The one place where driver errors become deskflow errors."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in text or "busy" in text
+    ):
+        return StorageError(
+            f"{doing}: the database stayed locked by another connection beyond the "
+            "busy timeout; retry, or open the store with a longer timeout"
+        )
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "not a database" in text or "malformed" in text or "encrypted" in text
+    ):
+        return StorageError(
+            f"{doing}: the file is not a readable SQLite database ({text})"
+        )
+    if isinstance(exc, sqlite3.ProgrammingError) and "closed" in text:
+        return StorageError("the store is closed")
+    return StorageError(f"{doing}: {type(exc).__name__}: {text}")
+
+
+@contextmanager
+def _driver_errors(doing: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _translate(exc, doing) from exc
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            f"{doing}: a text is not valid Unicode ({exc.reason}); it cannot be stored",
+            path="$",
+        ) from exc
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fold_text(texts: Iterable[str]) -> str:
+    # NUL ends a C string inside SQLite's LIKE; a space keeps the prefilter a superset.
+    return "\n".join(t.casefold() for t in texts if t).replace("\x00", " ")
+
+
+class SQLiteStore:
+    """A :class:`~deskflow.storage.protocol.TicketStore` in one SQLite file.
+
+    Args:
+        path: The database file (created if missing), or ``":memory:"``.
+        timeout: Seconds to wait for another connection's write lock before
+            raising :class:`~deskflow.errors.StorageError`.
+        durable: ``True`` syncs the WAL on every commit (``synchronous=FULL``):
+            a commit survives a power cut. The default (``NORMAL``) survives a
+            crash of the process, and a power cut may lose the last commits.
+        converter: The ``cattrs`` converter for events (default:
+            :func:`deskflow.serialization.make_converter`).
+
+    Raises:
+        StorageError: ``path`` is not an SQLite database, or is someone
+            else's; the file is left untouched.
+        SchemaVersionError: the database was written by a newer deskflow.
+
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with SQLiteStore(os.path.join(tmp, "desk.db")) as store:
+    ...         print(store.count(), store.journal_mode)
+    0 wal
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 5.0,
+        durable: bool = False,
+        converter: cattrs.Converter | None = None,
+    ) -> None:
+        self._converter = converter if converter is not None else _default_converter()
+        self.path = os.fspath(path)
+        self._in_memory = self.path == ":memory:" or self.path.startswith(
+            "file::memory:"
+        )
+        self._lock = threading.RLock()
+        self._closed = False
+        self._structure_event = self._make_event_structurer()
+        self._unstructure_event = self._make_event_unstructurer()
+        if not self._in_memory:
+            _check_header(self.path)
+        with _driver_errors(f"opening {self.path}"):
+            self._conn = sqlite3.connect(
+                self.path,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        try:
+            self._open(durable)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- opening, checking and migrating -------------------------------------
+
+    def _open(self, durable: bool) -> None:
+        conn = self._conn
+        with _driver_errors(f"reading {self.path}"):
+            self._check_ours(conn)
+            if not self._in_memory:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                self.journal_mode: str = str(mode).lower()
+            else:
+                self.journal_mode = "memory"
+            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            self._migrate()
+        with _driver_errors(f"reading {self.path}"):
+            row = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'ticket_text'"
+            ).fetchone()
+        self.full_text = bool(row and "fts5" in row[0].lower())
+
+    def _check_ours(self, conn: sqlite3.Connection) -> tuple[int, int]:
+        """Refuse a foreign or newer database; nothing has been written yet."""
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        ).fetchone()[0]
+        if app_id == 0 and version == 0 and tables == 0:
+            return app_id, version  # a new, empty database
+        if app_id != APPLICATION_ID:
+            raise StorageError(
+                f"{self.path} is an SQLite database but not a deskflow one "
+                f"(application_id={app_id}, {tables} tables); refusing to modify it"
+            )
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path} has database schema {version}, newer than this "
+                f"deskflow knows ({SCHEMA_VERSION}); upgrade deskflow to open it",
+                path="user_version",
+            )
+        return app_id, version
+
+    def _migrate(self) -> None:
+        conn = self._conn
+        with self._lock, _driver_errors(f"migrating {self.path}"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while we waited for the lock.
+                _, version = self._check_ours(conn)
+                for number, name, statements in _MIGRATIONS:
+                    if number <= version:
+                        continue
+                    for statement in statements:
+                        conn.execute(statement)
+                    if number == 1:
+                        fts = _fts5_trigram_available()
+                        conn.execute(_TEXT_FTS if fts else _TEXT_PLAIN)
+                    conn.execute(
+                        "INSERT INTO deskflow_migrations (version, name, applied_at) "
+                        "VALUES (?, ?, ?)",
+                        (number, name, datetime.now(timezone.utc).isoformat()),
+                    )
+                    conn.execute(f"PRAGMA user_version = {number:d}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def migrations(self) -> tuple[tuple[int, str], ...]:
+        """The migrations applied to this database, oldest first: ``(version, name)``.
+
+        >>> SQLiteStore(":memory:").migrations()
+        ((1, 'tickets, events, links and search text'),)
+        """
+        rows = self._read(
+            "reading migrations",
+            lambda conn: conn.execute(
+                "SELECT version, name FROM deskflow_migrations ORDER BY version"
+            ).fetchall(),
+        )
+        return tuple((int(v), str(n)) for v, n in rows)
+
+    # -- plumbing ----------------------------------------------------------------
+
+    def _make_event_structurer(self) -> Callable[[str], Event]:
+        conv = self._converter
+        loads = json.loads
+
+        def structure(data: str) -> Event:
+            event: Event = conv.structure(loads(data), Event)  # type: ignore[arg-type]
+            return event
+
+        return structure
+
+    def _make_event_unstructurer(self) -> Callable[[Event], str]:
+        conv = self._converter
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+        def unstructure(event: Event) -> str:
+            return dumps(conv.unstructure(event, Event))
+
+        return unstructure
+
+    def _read(self, doing: str, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        with self._lock, _driver_errors(doing):
+            if self._closed:
+                raise StorageError("the store is closed")
+            return work(self._conn)
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction; rolled back on any error."""
+        with self._lock, _driver_errors(doing):
+            if self._closed:
+                raise StorageError("the store is closed")
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _fold(self, rows: Sequence[tuple[str]] | Iterable[str]) -> Ticket:
+        structure = self._structure_event
+        return Ticket.from_events(
+            [structure(r if isinstance(r, str) else r[0]) for r in rows]
+        )
+
+    @staticmethod
+    def _head(ticket: Ticket) -> tuple[Any, ...]:
+        assert ticket.kind is not None
+        return (
+            ticket.id,
+            ticket.reference,
+            ticket.kind.value,
+            ticket.status.value,
+            ticket.priority.value,
+            ticket.customer.id,
+            ticket.asset.serial if ticket.asset is not None else None,
+            ticket.owner,
+            ticket.assignee,
+            ticket.group,
+            ticket.tier.value,
+            c.micros(ticket.opened_at),
+            c.micros(ticket.updated_at),
+            ticket.version,
+        )
+
+    def _event_rows(
+        self, ticket: Ticket, start: int
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        unstructure = self._unstructure_event
+        tid = ticket.id
+        rows = []
+        links = []
+        for seq, event in enumerate(ticket.timeline[start:], start + 1):
+            rows.append((tid, seq, event.type, c.micros(event.at), unstructure(event)))
+            if isinstance(event, ev.Linked):
+                links.append((event.other_id, tid, event.relation.value))
+        return rows, links
+
+    # -- writes ------------------------------------------------------------------
+
+    def add(self, ticket: Ticket) -> None:
+        """Store a new ticket; ``DuplicateTicket`` if its id or reference is taken.
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> store = SQLiteStore(":memory:")
+        >>> store.add(_demo_ticket())
+        >>> store.add(_demo_ticket())
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.DuplicateTicket: ticket 't-demo' is already stored; use save() to change it
+        """
+        self.add_many((ticket,))
+
+    def add_many(self, tickets: Iterable[Ticket]) -> int:
+        """Store new tickets in one transaction: all of them or none; returns how many.
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> SQLiteStore(":memory:").add_many([_demo_ticket()])
+        1
+        """
+        heads: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        links: list[tuple[str, str, str]] = []
+        texts: list[tuple[str, str]] = []
+        batch: list[Ticket] = []
+        for i, ticket in enumerate(tickets):
+            t = c.check_ticket(ticket, f"tickets[{i}]")
+            batch.append(t)
+            heads.append(self._head(t))
+            rows, new_links = self._event_rows(t, 0)
+            events.extend(rows)
+            links.extend(new_links)
+            texts.append((t.id, _fold_text(c.searchable_texts(t))))
+        if not batch:
+            return 0
+        try:
+            with self._write("adding tickets") as conn:
+                conn.executemany(_INSERT_HEAD, heads)
+                conn.executemany(_INSERT_EVENT, events)
+                if links:
+                    conn.executemany(_INSERT_LINK, links)
+                conn.executemany(_INSERT_TEXT, texts)
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise DuplicateTicket(self._first_duplicate(batch)) from exc.__cause__
+            raise
+        return len(batch)
+
+    def _first_duplicate(self, batch: Sequence[Ticket]) -> str:
+        """Which ticket of a refused batch clashed (the slow path of a failed add)."""
+        seen: set[str] = set()
+        for t in batch:
+            if t.id in seen or t.reference in seen:
+                return t.id
+            seen.update((t.id, t.reference))
+            clash = self._read(
+                "checking for duplicates",
+                partial(_select_clash, ticket_id=t.id, reference=t.reference),
+            )
+            if clash:
+                return t.id
+        return batch[0].id  # pragma: no cover - the constraint named no ticket
+
+    def save(self, ticket: Ticket, *, expected_version: int) -> None:
+        """Append the ticket's events after ``expected_version`` and update its head.
+
+        The version is checked inside the write transaction: if another
+        thread or process saved first, ``ConcurrencyConflict`` and nothing
+        is written.
+
+        >>> from deskflow.tickets.model import _demo_ticket, _T0
+        >>> store = SQLiteStore(":memory:")
+        >>> t = _demo_ticket()
+        >>> store.add(t)
+        >>> store.save(t.start_work(at=_T0, actor="a-1"), expected_version=1)
+        >>> store.save(t.start_work(at=_T0, actor="a-2"), expected_version=1)
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.ConcurrencyConflict: ticket 't-demo' was changed by someone else: read at version 1, stored version is 2; nothing was written
+        """
+        c.check_ticket(ticket)
+        c.check_expected_version(ticket, expected_version)
+        rows, links = self._event_rows(ticket, expected_version)
+        text = _fold_text(c.new_note_texts(ticket, ticket.timeline[expected_version:]))
+        with self._write(f"saving ticket {ticket.id!r}") as conn:
+            found = conn.execute(
+                "SELECT version FROM tickets WHERE id = ?", (ticket.id,)
+            ).fetchone()
+            if found is None:
+                raise TicketNotFound(ticket.id)
+            if found[0] != expected_version:
+                raise ConcurrencyConflict(
+                    ticket.id, expected=expected_version, actual=found[0]
+                )
+            if not rows:
+                return
+            conn.executemany(_INSERT_EVENT, rows)
+            if links:
+                conn.executemany(_INSERT_LINK, links)
+            if text:
+                conn.execute(_INSERT_TEXT, (ticket.id, text))
+            head = self._head(ticket)
+            conn.execute(_UPDATE_HEAD, (*head[3:11], *head[12:], ticket.id))
+
+    # -- reads -------------------------------------------------------------------
+
+    def get(self, ticket_id: str) -> Ticket:
+        """The ticket with this id, rebuilt from its events; ``TicketNotFound`` otherwise.
+
+        >>> SQLiteStore(":memory:").get("nope")
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.TicketNotFound: no ticket with id or reference 'nope'
+        """
+        rows = self._read(
+            "reading a ticket",
+            lambda conn: conn.execute(
+                "SELECT data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
+            ).fetchall(),
+        )
+        if not rows:
+            raise TicketNotFound(ticket_id)
+        return self._fold(rows)
+
+    def get_by_reference(self, reference: str) -> Ticket:
+        """The ticket with this reference number; ``TicketNotFound`` otherwise.
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> store = SQLiteStore(":memory:")
+        >>> store.add(_demo_ticket())
+        >>> store.get_by_reference(_demo_ticket().reference).id
+        't-demo'
+        """
+        rows = self._read(
+            "reading a ticket",
+            lambda conn: conn.execute(
+                "SELECT e.data FROM tickets t JOIN events e ON e.ticket_id = t.id "
+                "WHERE t.reference = ? ORDER BY e.seq",
+                (reference,),
+            ).fetchall(),
+        )
+        if not rows:
+            raise TicketNotFound(reference)
+        return self._fold(rows)
+
+    def timeline(self, ticket_id: str) -> tuple[Event, ...]:
+        """The events of one ticket, oldest first; ``TicketNotFound`` otherwise.
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> store = SQLiteStore(":memory:")
+        >>> store.add(_demo_ticket())
+        >>> [e.type for e in store.timeline("t-demo")]
+        ['opened']
+        """
+        rows = self._read(
+            "reading a timeline",
+            lambda conn: conn.execute(
+                "SELECT data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
+            ).fetchall(),
+        )
+        if not rows:
+            raise TicketNotFound(ticket_id)
+        return tuple(self._structure_event(r[0]) for r in rows)
+
+    @staticmethod
+    def _where(q: TicketQuery) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+
+        def equal(column: str, value: object) -> None:
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+
+        def among(column: str, values: Iterable[Any] | None) -> None:
+            if values is not None:
+                members = sorted(v.value for v in values)
+                where.append(f"{column} IN ({', '.join('?' * len(members))})")
+                params.extend(members)
+
+        equal("customer_id", q.customer_id)
+        equal("asset_serial", q.asset_serial)
+        among("kind", q.kinds)
+        among("status", q.statuses)
+        among("priority", q.priorities)
+        equal("owner", q.owner)
+        equal("assignee", q.assignee)
+        equal("grp", q.group)
+        equal("tier", q.tier.value if q.tier is not None else None)
+        for column, bound, op in (
+            ("opened_at", q.opened_from, ">="),
+            ("opened_at", q.opened_to, "<"),
+            ("updated_at", q.updated_from, ">="),
+            ("updated_at", q.updated_to, "<"),
+        ):
+            if bound is not None:
+                where.append(f"{column} {op} ?")
+                params.append(c.micros(bound))
+        if q.linked_to is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM links l WHERE l.other_id = ? AND l.ticket_id = tickets.id)"
+            )
+            params.append(q.linked_to)
+        return where, params
+
+    def find(self, query: TicketQuery) -> Page:
+        """The matching tickets in ``query.order``, one page at a time (keyset paging).
+
+        >>> SQLiteStore(":memory:").find(TicketQuery(customer_id="c-1"))
+        Page(items=(), next_cursor=None)
+        """
+        q = c.check_query(query)
+        where, params = self._where(q)
+        column = _ORDER_COLUMN[q.order]
+        desc = c.descending(q.order)
+        if q.after is not None:
+            key, after_id = c.decode_cursor(q.after, q.order)
+            where.append(f"({column}, id) {'<' if desc else '>'} (?, ?)")
+            params.extend((key, after_id))
+        direction = "DESC" if desc else "ASC"
+        sql = (
+            f"WITH page AS (SELECT id, {column} AS k FROM tickets"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''}"
+            f" ORDER BY k {direction}, id {direction} LIMIT ?) "
+            "SELECT page.id, page.k, e.data FROM page JOIN events e ON e.ticket_id = page.id "
+            f"ORDER BY page.k {direction}, page.id {direction}, e.seq"
+        )
+        rows = self._read(
+            "finding tickets",
+            lambda conn: conn.execute(sql, (*params, q.limit + 1)).fetchall(),
+        )
+        groups = _group_rows(rows)
+        items = tuple(self._fold(data) for _, _, data in groups[: q.limit])
+        cursor = None
+        if len(groups) > q.limit:
+            last_id, last_key, _ = groups[q.limit - 1]
+            cursor = c.encode_cursor(q.order, last_key, last_id)
+        return Page(items=items, next_cursor=cursor)
+
+    def count(self, query: TicketQuery | None = None) -> int:
+        """How many tickets match ``query`` (all when ``None``); ignores paging.
+
+        >>> SQLiteStore(":memory:").count(TicketQuery(owner="a-1"))
+        0
+        """
+        where, params = (
+            self._where(c.check_query(query)) if query is not None else ([], [])
+        )
+        sql = "SELECT count(*) FROM tickets" + (
+            " WHERE " + " AND ".join(where) if where else ""
+        )
+        return int(
+            self._read(
+                "counting tickets", lambda conn: conn.execute(sql, params).fetchone()[0]
+            )
+        )
+
+    def iter_all(self) -> Iterator[Ticket]:
+        """Every ticket in id order, streamed in small chunks (no long-held lock).
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> store = SQLiteStore(":memory:")
+        >>> store.add(_demo_ticket())
+        >>> [t.id for t in store.iter_all()]
+        ['t-demo']
+        """
+        last: str | None = None
+        while True:
+            condition, params = (
+                ("WHERE id > ?", (last,)) if last is not None else ("", ())
+            )
+            sql = (
+                f"WITH page AS (SELECT id FROM tickets {condition} ORDER BY id LIMIT ?) "
+                "SELECT page.id, 0, e.data FROM page JOIN events e ON e.ticket_id = page.id "
+                "ORDER BY page.id, e.seq"
+            )
+            rows = self._read(
+                "reading all tickets", partial(_fetch_all, sql, (*params, _CHUNK))
+            )
+            groups = _group_rows(rows)
+            for _, _, data in groups:
+                yield self._fold(data)
+            if len(groups) < _CHUNK:
+                return
+            last = groups[-1][0]
+
+    def search(self, text: str, *, limit: int = 20) -> tuple[Ticket, ...]:
+        """Tickets whose summary, description or notes contain every word of ``text``.
+
+        Case-insensitive substring match, newest opened first; uses the FTS5
+        trigram index when available, else a ``LIKE`` scan (patterns are
+        escaped, so ``%`` and ``_`` are plain characters).
+
+        >>> from deskflow.tickets.model import _demo_ticket
+        >>> store = SQLiteStore(":memory:")
+        >>> store.add(_demo_ticket())
+        >>> [t.id for t in store.search("PRINTER respond")]
+        ['t-demo']
+        >>> store.search("100%")
+        ()
+        """
+        words = c.search_words(text)
+        c.check_search_limit(limit)
+        where: list[str] = []
+        params: list[Any] = []
+        for word in words:
+            for segment in word.split("\x00"):
+                if not segment:
+                    continue
+                segment = segment[:_PREFILTER_CHARS]
+                if self.full_text and len(segment) >= 3:
+                    where.append(
+                        "id IN (SELECT ticket_id FROM ticket_text WHERE ticket_text MATCH ?)"
+                    )
+                    params.append('body : "' + segment.replace('"', '""') + '"')
+                else:
+                    where.append(
+                        "id IN (SELECT ticket_id FROM ticket_text "
+                        "WHERE body LIKE ? ESCAPE '\\')"
+                    )
+                    params.append("%" + _escape_like(segment) + "%")
+        sql = (
+            "SELECT id FROM tickets"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY opened_at DESC, id DESC"
+        )
+        ids = [
+            r[0]
+            for r in self._read(
+                "searching tickets", lambda conn: conn.execute(sql, params).fetchall()
+            )
+        ]
+        found: list[Ticket] = []
+        for ticket_id in ids:
+            try:
+                ticket = self.get(ticket_id)
+            except TicketNotFound:  # pragma: no cover - tickets are never deleted
+                continue
+            if c.text_matches(c.searchable_texts(ticket), words):
+                found.append(ticket)
+                if len(found) == limit:
+                    break
+        return tuple(found)
+
+    # -- life cycle ----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection; later calls raise ``StorageError``.
+
+        >>> store = SQLiteStore(":memory:")
+        >>> store.close()
+        >>> store.count()
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.StorageError: the store is closed
+        """
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<SQLiteStore {self.path!r}>"
+
+
+def _select_clash(
+    conn: sqlite3.Connection, *, ticket_id: str, reference: str
+) -> object:
+    return conn.execute(
+        "SELECT 1 FROM tickets WHERE id = ? OR reference = ?", (ticket_id, reference)
+    ).fetchone()
+
+
+def _fetch_all(sql: str, params: Sequence[Any], conn: sqlite3.Connection) -> list[Any]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _group_rows(
+    rows: Sequence[tuple[str, Any, str]],
+) -> list[tuple[str, Any, list[str]]]:
+    """``(id, key, data)`` rows, consecutive per ticket, as ``(id, key, [data...])``."""
+    groups: list[tuple[str, Any, list[str]]] = []
+    for ticket_id, key, data in rows:
+        if groups and groups[-1][0] == ticket_id:
+            groups[-1][2].append(data)
+        else:
+            groups.append((ticket_id, key, [data]))
+    return groups
+
+
+def _check_header(path: str) -> None:
+    """Refuse a file that is not an SQLite database before SQLite touches it."""
+    file = Path(path)
+    try:
+        if not file.exists() or file.stat().st_size == 0:
+            return
+        with file.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from exc
+    if not header.startswith(_SQLITE_MAGIC):
+        raise StorageError(
+            f"{path} is not an SQLite database (no SQLite header); "
+            "refusing to open or modify it"
+        )
