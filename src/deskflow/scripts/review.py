@@ -22,7 +22,7 @@ it over thousands of recorded calls.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,6 +184,7 @@ RULES: tuple[Rule, ...] = (
 """Every review rule, in the order the guide lists them."""
 
 _RULES = {rule.id: rule for rule in RULES}
+_RULE_ORDER = {rule.id: n for n, rule in enumerate(RULES)}
 
 
 def _check_rule_ids(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -476,7 +477,7 @@ class _Reviewer:
                 index,
             )
 
-    def handover(self, index: int, event: Transferred | Escalated) -> None:
+    def on_handover(self, index: int, event: Transferred | Escalated) -> None:
         what = "transfer" if isinstance(event, Transferred) else "escalation"
         missing = event.missing_briefing
         if missing:
@@ -511,7 +512,7 @@ class _Reviewer:
         if senior:
             self.abuse = None
 
-    def step(self, index: int, event: StepTaken) -> None:
+    def on_step(self, index: int, event: StepTaken) -> None:
         action = _norm(event.step.action)
         if event.step.by_customer:
             self.tried.add(action)
@@ -548,7 +549,7 @@ class _Reviewer:
                         index,
                     )
 
-    def question(self, index: int, event: QuestionAsked) -> None:
+    def on_question(self, index: int, event: QuestionAsked) -> None:
         fact = event.fact
         if fact is not None:
             if event.kind is not QuestionKind.CONFIRMING and fact in self.known:
@@ -567,97 +568,107 @@ class _Reviewer:
             if event.answer.strip():
                 self.known.add(fact)
 
-    def run(self) -> tuple[Finding, ...]:
-        call = self.call
-        for index, event in enumerate(call.events):
-            self.check_time(event.at)
-            if isinstance(event, Greeted):
-                if not self.greeted:
-                    self.greeted = True
-                    late = event.at - call.started_at
-                    if late > self.policy.greeting_within:
-                        self.add(
-                            "greeting-late",
-                            event.at,
-                            f"Greet within {self.policy.greeting_within} of answering: "
-                            "the desk, your name, an offer to help.",
-                            index,
-                        )
-            elif isinstance(event, IdentityChecked):
-                self.records.extend(event.records)
-            elif isinstance(event, QuestionAsked):
-                self.question(index, event)
-            elif isinstance(event, FactEstablished):
-                self.known.add(event.fact)
-                if event.fact == Facts.CUSTOMER_CONTACT:
-                    self.contact_confirmed = True
-            elif isinstance(event, StepTaken):
-                self.step(index, event)
-            elif isinstance(event, HoldStarted):
-                if not event.reason.strip():
-                    self.add(
-                        "hold-no-reason",
-                        event.at,
-                        "Before a hold, tell the customer why (\"I'll check the print "
-                        'server logs").',
-                        index,
-                    )
-                if event.time_frame is None:
-                    self.add(
-                        "hold-no-time-frame",
-                        event.at,
-                        'Before a hold, say how long it will take ("about two minutes").',
-                        index,
-                    )
-                frame = event.time_frame
-                self.hold = _Hold(
-                    index=index,
-                    deadline=event.at + frame if frame is not None else None,
-                    frame=frame,
-                )
-            elif isinstance(event, HoldCheckedIn):
-                if self.hold is not None:
-                    frame = event.time_frame or self.hold.frame
-                    self.hold = _Hold(
-                        index=self.hold.index,
-                        deadline=event.at + frame if frame is not None else None,
-                        frame=frame,
-                        flagged=self.hold.flagged,
-                    )
-            elif isinstance(event, HoldEnded):
-                if self.hold is not None:
-                    self.hold = None
-                    if not event.thanked:
-                        self.add(
-                            "hold-no-thanks",
-                            event.at,
-                            "Back from hold, thank the customer for holding.",
-                            index,
-                        )
-            elif isinstance(event, Muted):
-                if self.mute is None:
-                    self.mute = (index, event)
-            elif isinstance(event, Unmuted):
-                self.end_mute(event.at)
-            elif isinstance(event, (Transferred, Escalated)):
-                self.handover(index, event)
-            elif isinstance(event, TemperamentObserved):
-                if event.temperament is Temperament.ABUSIVE:
-                    if self.abuse is None:
-                        self.abuse = (index, event.at)
-                        self.abuse_flagged = False
-                else:
-                    self.abuse = None
-            elif isinstance(event, CallClosed) and not (
-                self.handed_over or self.resolved_confirmed
-            ):
+    # -- one handler per event type -------------------------------------------
+
+    def on_greeted(self, index: int, event: Greeted) -> None:
+        if not self.greeted:
+            self.greeted = True
+            if event.at - self.call.started_at > self.policy.greeting_within:
                 self.add(
-                    "closure-unconfirmed",
+                    "greeting-late",
                     event.at,
-                    "Before closing, ask a confirming question: "
-                    '"Is the issue resolved for you?"',
+                    f"Greet within {self.policy.greeting_within} of answering: "
+                    "the desk, your name, an offer to help.",
                     index,
                 )
+
+    def on_identity(self, index: int, event: IdentityChecked) -> None:
+        self.records.extend(event.records)
+
+    def on_fact(self, index: int, event: FactEstablished) -> None:
+        self.known.add(event.fact)
+        if event.fact == Facts.CUSTOMER_CONTACT:
+            self.contact_confirmed = True
+
+    def on_hold_started(self, index: int, event: HoldStarted) -> None:
+        if not event.reason.strip():
+            self.add(
+                "hold-no-reason",
+                event.at,
+                "Before a hold, tell the customer why (\"I'll check the print "
+                'server logs").',
+                index,
+            )
+        if event.time_frame is None:
+            self.add(
+                "hold-no-time-frame",
+                event.at,
+                'Before a hold, say how long it will take ("about two minutes").',
+                index,
+            )
+        frame = event.time_frame
+        self.hold = _Hold(
+            index=index,
+            deadline=event.at + frame if frame is not None else None,
+            frame=frame,
+        )
+
+    def on_hold_checked_in(self, index: int, event: HoldCheckedIn) -> None:
+        if self.hold is not None:
+            frame = event.time_frame or self.hold.frame
+            self.hold = _Hold(
+                index=self.hold.index,
+                deadline=event.at + frame if frame is not None else None,
+                frame=frame,
+                flagged=self.hold.flagged,
+            )
+
+    def on_hold_ended(self, index: int, event: HoldEnded) -> None:
+        if self.hold is not None:
+            self.hold = None
+            if not event.thanked:
+                self.add(
+                    "hold-no-thanks",
+                    event.at,
+                    "Back from hold, thank the customer for holding.",
+                    index,
+                )
+
+    def on_muted(self, index: int, event: Muted) -> None:
+        if self.mute is None:
+            self.mute = (index, event)
+
+    def on_unmuted(self, index: int, event: Unmuted) -> None:
+        self.end_mute(event.at)
+
+    def on_temperament(self, index: int, event: TemperamentObserved) -> None:
+        if event.temperament is Temperament.ABUSIVE:
+            if self.abuse is None:
+                self.abuse = (index, event.at)
+                self.abuse_flagged = False
+        else:
+            self.abuse = None
+
+    def on_closed(self, index: int, event: CallClosed) -> None:
+        if not (self.handed_over or self.resolved_confirmed):
+            self.add(
+                "closure-unconfirmed",
+                event.at,
+                "Before closing, ask a confirming question: "
+                '"Is the issue resolved for you?"',
+                index,
+            )
+
+    def on_other(self, index: int, event: Any) -> None:
+        """Events that only feed the ticket note (symptoms, errors, articles...)."""
+
+    def run(self) -> tuple[Finding, ...]:
+        call = self.call
+        handlers = _HANDLERS
+        for index, event in enumerate(call.events):
+            if self.hold is not None or self.abuse is not None:
+                self.check_time(event.at)
+            handlers.get(type(event), _Reviewer.on_other)(self, index, event)
         end = call.ended_at
         self.check_time(end)
         self.end_mute(end)
@@ -668,7 +679,7 @@ class _Reviewer:
                 "Open every call with a greeting: the desk, your name, an offer to help.",
                 None,
             )
-        order = {rule.id: n for n, rule in enumerate(RULES)}
+        order = _RULE_ORDER
         return tuple(
             sorted(
                 self.findings,
@@ -679,6 +690,24 @@ class _Reviewer:
                 ),
             )
         )
+
+
+_HANDLERS: dict[type[Any], Callable[[_Reviewer, int, Any], None]] = {
+    Greeted: _Reviewer.on_greeted,
+    IdentityChecked: _Reviewer.on_identity,
+    QuestionAsked: _Reviewer.on_question,
+    FactEstablished: _Reviewer.on_fact,
+    StepTaken: _Reviewer.on_step,
+    HoldStarted: _Reviewer.on_hold_started,
+    HoldCheckedIn: _Reviewer.on_hold_checked_in,
+    HoldEnded: _Reviewer.on_hold_ended,
+    Muted: _Reviewer.on_muted,
+    Unmuted: _Reviewer.on_unmuted,
+    Transferred: _Reviewer.on_handover,
+    Escalated: _Reviewer.on_handover,
+    TemperamentObserved: _Reviewer.on_temperament,
+    CallClosed: _Reviewer.on_closed,
+}
 
 
 def review(
