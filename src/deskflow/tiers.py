@@ -340,6 +340,31 @@ class SlaReading:
             return 1.0
         return self.elapsed / self.target
 
+    @classmethod
+    def of(cls, value: Any) -> SlaReading:
+        """Read any SLA clock with ``name``, ``elapsed``, ``target`` and ``due`` attributes.
+
+        >>> r = SlaReading(name="response", elapsed=timedelta(0), target=timedelta(hours=1))
+        >>> SlaReading.of(r) is r
+        True
+        """
+        if isinstance(value, SlaReading):
+            return value
+        try:
+            return SlaReading(
+                name=str(getattr(value, "name", None) or "sla"),
+                elapsed=value.elapsed,
+                target=value.target,
+                due=getattr(value, "due", None),
+                paused=bool(getattr(value, "paused", False)),
+            )
+        except AttributeError as exc:
+            raise ValidationError(
+                "an SLA clock needs 'name', 'elapsed', 'target' and 'due'; "
+                f"{type(value).__name__} lacks {exc.name!r}",
+                path="clocks",
+            ) from None
+
     @property
     def breached(self) -> bool:
         """True once the elapsed time exceeds the target.
@@ -351,24 +376,7 @@ class SlaReading:
 
 
 def _reading(value: Any) -> SlaReading:
-    """Accept an :class:`SlaReading` or any clock with the same attributes."""
-    if isinstance(value, SlaReading):
-        return value
-    try:
-        return SlaReading(
-            name=str(
-                getattr(value, "name", None) or getattr(value, "target_name", "sla")
-            ),
-            elapsed=value.elapsed,
-            target=value.target if isinstance(value.target, timedelta) else value.limit,
-            due=getattr(value, "due", None),
-            paused=bool(getattr(value, "paused", False)),
-        )
-    except AttributeError as exc:
-        raise ValidationError(
-            f"an SLA clock needs 'name', 'elapsed', 'target' and 'due'; {type(value).__name__} lacks {exc.name!r}",
-            path="clocks",
-        ) from None
+    return SlaReading.of(value)
 
 
 @attrs.frozen(kw_only=True)
