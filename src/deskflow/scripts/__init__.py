@@ -1,13 +1,15 @@
 """Call scripts, recorded calls and call review: the customer-service side of the desk.
 
-- :mod:`deskflow.scripts.model`: :class:`CallScript` (phases of steps, each with
-  why it is asked and which fact it establishes), identity policies and
-  :class:`VerificationRecord` (method and outcome only), loading from
-  JSON/TOML, and :data:`DEFAULT_SCRIPT`.
-- :mod:`deskflow.scripts.calls`: the :class:`Call` as a frozen value of
+- scripts (``deskflow.scripts.model``): :class:`CallScript` (phases of steps,
+  each with why it is asked and which fact it establishes), identity policies
+  and :class:`VerificationRecord` (method and outcome only), loading from
+  JSON/TOML, and ``DEFAULT_SCRIPT``.
+- calls (``deskflow.scripts.calls``): the :class:`Call` as a frozen value of
   timestamped events, its ticket note, and helpers to open or update a ticket.
-- :mod:`deskflow.scripts.review`: :func:`review` and its rules, thresholds and
-  findings.
+- review (``deskflow.scripts.rules``): :func:`review` and its rules,
+  thresholds and findings.
+
+Import every name from ``deskflow.scripts``.
 
 >>> from datetime import datetime, timezone
 >>> from deskflow.scripts import DEFAULT_SCRIPT, Call, Greeted, review
@@ -31,6 +33,7 @@ from deskflow.scripts.calls import (
     Call,
     CallClosed,
     CallEvent,
+    CallEventBase,
     ErrorNoted,
     Escalated,
     FactEstablished,
@@ -74,7 +77,7 @@ from deskflow.scripts.model import (
     script_from_json,
     script_from_toml,
 )
-from deskflow.scripts.review import (
+from deskflow.scripts.rules import (
     DEFAULT_REVIEW_POLICY,
     RULES,
     Finding,
@@ -99,6 +102,7 @@ __all__ = [
     "Call",
     "CallClosed",
     "CallEvent",
+    "CallEventBase",
     "CallScript",
     "ErrorNoted",
     "Escalated",

@@ -52,6 +52,7 @@ __all__ = [
     "Call",
     "CallClosed",
     "CallEvent",
+    "CallEventBase",
     "ErrorNoted",
     "Escalated",
     "FactEstablished",
@@ -128,13 +129,19 @@ def _optional_positive(
 
 
 @attrs.frozen(kw_only=True)
-class _CallEventBase:
+class CallEventBase:
+    """What every call event has: its instant (aware).
+
+    >>> CallEventBase.type
+    'event'
+    """
+
     type: ClassVar[str] = "event"
     at: datetime = attrs.field(validator=aware)
 
 
 @attrs.frozen(kw_only=True)
-class Greeted(_CallEventBase):
+class Greeted(CallEventBase):
     """The agent greeted the caller (name, desk, offer to help).
 
     >>> from datetime import datetime, timezone
@@ -148,7 +155,7 @@ class Greeted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class IdentityChecked(_CallEventBase):
+class IdentityChecked(CallEventBase):
     """Identity checks made, by method and outcome only (never the answers).
 
     >>> from datetime import datetime, timezone
@@ -181,7 +188,7 @@ class IdentityChecked(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class QuestionAsked(_CallEventBase):
+class QuestionAsked(CallEventBase):
     """A question, its kind, the answer, and the fact it sought.
 
     ``explained`` is True when the agent said why they asked (the ``why`` of
@@ -203,7 +210,7 @@ class QuestionAsked(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class FactEstablished(_CallEventBase):
+class FactEstablished(CallEventBase):
     """A fact became known during the call (named as in the script).
 
     >>> from datetime import datetime, timezone
@@ -217,7 +224,7 @@ class FactEstablished(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class SymptomNoted(_CallEventBase):
+class SymptomNoted(CallEventBase):
     """A symptom as the customer described it.
 
     >>> from datetime import datetime, timezone
@@ -230,7 +237,7 @@ class SymptomNoted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class ErrorNoted(_CallEventBase):
+class ErrorNoted(CallEventBase):
     """An error message exactly as shown.
 
     >>> from datetime import datetime, timezone
@@ -244,7 +251,7 @@ class ErrorNoted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class ArticleUsed(_CallEventBase):
+class ArticleUsed(CallEventBase):
     """A knowledge article consulted or applied.
 
     >>> from datetime import datetime, timezone
@@ -258,7 +265,7 @@ class ArticleUsed(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class TemperamentObserved(_CallEventBase):
+class TemperamentObserved(CallEventBase):
     """The agent noticed the customer's temperament (or a change of it).
 
     >>> from datetime import datetime, timezone
@@ -272,7 +279,7 @@ class TemperamentObserved(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class StepTaken(_CallEventBase):
+class StepTaken(CallEventBase):
     """A troubleshooting step or an action, with its outcome and why it was taken.
 
     ``step.by_customer`` records a step the customer says they already tried.
@@ -299,7 +306,7 @@ class StepTaken(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class StatementMade(_CallEventBase):
+class StatementMade(CallEventBase):
     """Something the agent told the customer (an estimate, a plan).
 
     >>> from datetime import datetime, timezone
@@ -313,7 +320,7 @@ class StatementMade(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class HoldStarted(_CallEventBase):
+class HoldStarted(CallEventBase):
     """The customer was put on hold, with the reason and time frame they were told.
 
     >>> from datetime import datetime, timezone
@@ -330,7 +337,7 @@ class HoldStarted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class HoldCheckedIn(_CallEventBase):
+class HoldCheckedIn(CallEventBase):
     """The agent came back during a hold to update the customer (and a new time frame).
 
     >>> from datetime import datetime, timezone
@@ -345,7 +352,7 @@ class HoldCheckedIn(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class HoldEnded(_CallEventBase):
+class HoldEnded(CallEventBase):
     """The agent took the customer off hold; ``thanked`` if they thanked them for holding.
 
     >>> from datetime import datetime, timezone
@@ -358,7 +365,7 @@ class HoldEnded(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class Muted(_CallEventBase):
+class Muted(CallEventBase):
     """The agent muted the line; ``announced`` if they told the customer first.
 
     >>> from datetime import datetime, timezone
@@ -371,7 +378,7 @@ class Muted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class Unmuted(_CallEventBase):
+class Unmuted(CallEventBase):
     """The agent unmuted the line.
 
     >>> from datetime import datetime, timezone
@@ -383,7 +390,7 @@ class Unmuted(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class Transferred(_CallEventBase):
+class Transferred(CallEventBase):
     """The call was transferred, warm (introduced) or cold, with what the customer was told.
 
     ``to_senior`` marks a hand-over to a senior member (a supervisor, a team
@@ -419,7 +426,7 @@ class Transferred(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class Escalated(_CallEventBase):
+class Escalated(CallEventBase):
     """The case was escalated (functional or hierarchical) during the call.
 
     >>> from datetime import datetime, timezone
@@ -450,7 +457,7 @@ class Escalated(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class NextStepAgreed(_CallEventBase):
+class NextStepAgreed(CallEventBase):
     """A next step agreed with the customer (goes to the ticket note).
 
     >>> from datetime import datetime, timezone
@@ -463,7 +470,7 @@ class NextStepAgreed(_CallEventBase):
 
 
 @attrs.frozen(kw_only=True)
-class CallClosed(_CallEventBase):
+class CallClosed(CallEventBase):
     """The call ended. Nothing can be recorded after it.
 
     >>> from datetime import datetime, timezone

@@ -1,6 +1,6 @@
-"""Call review: findings against service-desk practice, with a coaching message each.
+"""Call review: rules, thresholds and findings against service-desk practice.
 
-:func:`review` reads a recorded :class:`~deskflow.scripts.calls.Call` with
+:func:`review` reads a recorded :class:`~deskflow.scripts.Call` with
 the script it followed (and, optionally, the ticket and previous calls, to know
 what the customer already gave) and returns :class:`Finding` values: the rule
 id, its severity, the moment in the call and a message a coach can read out.
