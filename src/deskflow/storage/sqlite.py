@@ -181,10 +181,14 @@ def _fts5_trigram_available() -> bool:
 
 @cache
 def _default_converter() -> cattrs.Converter:
-    # Building a converter takes a while; stores that were given none share one.
-    from deskflow.serialization import make_converter
+    # Building a converter takes a while, so stores given none share one. Rows
+    # were written by this code, so the converter skips cattrs' detailed error
+    # collection (about twice as fast); a bad row still fails, as StorageError.
+    from deskflow.serialization import configure_converter
 
-    return make_converter()
+    return configure_converter(
+        cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    )
 
 
 def _translate(exc: sqlite3.Error, doing: str) -> StorageError:
@@ -240,8 +244,12 @@ class SQLiteStore:
         durable: ``True`` syncs the WAL on every commit (``synchronous=FULL``):
             a commit survives a power cut. The default (``NORMAL``) survives a
             crash of the process, and a power cut may lose the last commits.
-        converter: The ``cattrs`` converter for events (default:
-            :func:`deskflow.serialization.make_converter`).
+        full_text: When a new database is created, index search text with
+            FTS5 (trigram) if this SQLite has it. ``False`` keeps a plain
+            table scanned with ``LIKE``: saves and imports are cheaper,
+            searches slower. Ignored for an existing database.
+        converter: The ``cattrs`` converter for events (default: one
+            configured by :func:`deskflow.serialization.configure_converter`).
 
     Raises:
         StorageError: ``path`` is not an SQLite database, or is someone
@@ -261,6 +269,7 @@ class SQLiteStore:
         *,
         timeout: float = 5.0,
         durable: bool = False,
+        full_text: bool = True,
         converter: cattrs.Converter | None = None,
     ) -> None:
         self._converter = converter if converter is not None else _default_converter()
@@ -270,6 +279,7 @@ class SQLiteStore:
         )
         self._lock = threading.RLock()
         self._closed = False
+        self._want_full_text = full_text
         self._structure_event = self._make_event_structurer()
         self._unstructure_event = self._make_event_unstructurer()
         if not self._in_memory:
@@ -343,7 +353,7 @@ class SQLiteStore:
                     for statement in statements:
                         conn.execute(statement)
                     if number == 1:
-                        fts = _fts5_trigram_available()
+                        fts = self._want_full_text and _fts5_trigram_available()
                         conn.execute(_TEXT_FTS if fts else _TEXT_PLAIN)
                     conn.execute(
                         "INSERT INTO deskflow_migrations (version, name, applied_at) "
@@ -378,7 +388,13 @@ class SQLiteStore:
         loads = json.loads
 
         def structure(data: str) -> Event:
-            event: Event = conv.structure(loads(data), Event)  # type: ignore[arg-type]
+            try:
+                event: Event = conv.structure(loads(data), Event)  # type: ignore[arg-type]
+            except Exception as exc:  # any failure here means a damaged row
+                raise StorageError(
+                    f"a stored event cannot be read ({type(exc).__name__}: {exc}); "
+                    f"the row starts {data[:80]!r}"
+                ) from exc
             return event
 
         return structure
