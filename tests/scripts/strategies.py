@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from deskflow.parties import Tier
 from deskflow.scripts import (
+    DEFAULT_IDENTITY_POLICIES,
     ArticleUsed,
     BriefingPart,
     Call,
     CallClosed,
     CallEvent,
+    CallScript,
     ErrorNoted,
     Escalated,
     FactEstablished,
@@ -26,10 +28,14 @@ from deskflow.scripts import (
     IdentityChecked,
     Muted,
     NextStepAgreed,
+    Phase,
     QuestionAsked,
     QuestionKind,
+    ScriptPhase,
+    ScriptStep,
     Sensitivity,
     StatementMade,
+    StepKind,
     StepTaken,
     SymptomNoted,
     Temperament,
@@ -157,3 +163,46 @@ def events(draw: st.DrawFn, max_size: int = 25) -> tuple[CallEvent, ...]:
 def calls(draw: st.DrawFn) -> Call:
     """A random recorded call starting at :data:`T0`."""
     return Call.start(id="c-h", at=T0, agent="a-1").add(*draw(events()))
+
+
+@st.composite
+def scripts(draw: st.DrawFn) -> CallScript:
+    """A valid random script: phases in order, unique ids, every step reachable."""
+    phases = sorted(
+        draw(st.sets(st.sampled_from(list(Phase)), min_size=1)), key=list(Phase).index
+    )
+    counts = [draw(st.integers(1, 4)) for _ in phases]
+    ids = [f"s{n}" for n in range(sum(counts))]
+    steps: list[ScriptStep] = []
+    for n, step_id in enumerate(ids):
+        kind = draw(st.sampled_from(list(StepKind)))
+        later = ids[n + 1 :]
+        # Branches always include the following step, so nothing becomes unreachable.
+        following = (
+            (later[0], *draw(st.lists(st.sampled_from(later), max_size=2, unique=True)))
+            if later and draw(st.booleans())
+            else ()
+        )
+        steps.append(
+            ScriptStep(
+                id=step_id,
+                kind=kind,
+                text=draw(TEXT),
+                question_kind=draw(st.sampled_from(list(QuestionKind)))
+                if kind is StepKind.QUESTION
+                else None,
+                why=draw(st.sampled_from(["", "because"])),
+                establishes=draw(st.none() | FACTS),
+                skip_when=tuple(draw(st.lists(FACTS, max_size=2))),
+                next=tuple(dict.fromkeys(following)),
+                sensitivity=draw(st.sampled_from(list(Sensitivity))),
+            )
+        )
+    out: list[ScriptPhase] = []
+    start = 0
+    for phase, count in zip(phases, counts, strict=True):
+        out.append(ScriptPhase(phase=phase, steps=tuple(steps[start : start + count])))
+        start += count
+    return CallScript(
+        name=draw(TEXT), phases=tuple(out), identity=DEFAULT_IDENTITY_POLICIES
+    )

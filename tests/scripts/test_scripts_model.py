@@ -34,6 +34,8 @@ from deskflow.scripts import (
 )
 from deskflow.serialization import configure_converter, from_dict, make_converter
 
+from .strategies import scripts
+
 PASSED = VerificationOutcome.PASSED
 
 
@@ -290,3 +292,21 @@ def test_policy_satisfied_iff_nothing_missing(
     records = [VerificationRecord(method=v, outcome=PASSED) for v in passed]
     expected = required <= passed and len(passed & optional) >= policy.min_optional
     assert policy.is_satisfied_by(records) is expected
+
+
+@given(scripts())
+def test_random_scripts_round_trip(script: CallScript) -> None:
+    assert deskflow.loads(deskflow.dumps(script), CallScript) == script
+    assert script_from_json(deskflow.dumps(script)) == script
+
+
+@given(
+    scripts(), st.sets(st.sampled_from(["asset.serial", "x.custom", "issue.resolved"]))
+)
+def test_plan_keeps_order_and_drops_only_skipped_steps(
+    script: CallScript, known: set[str]
+) -> None:
+    plan = script.plan(frozenset(known))
+    assert [s for s in script.steps if s in plan] == list(plan)
+    for step in script.steps:
+        assert (step in plan) is not step.is_skipped(frozenset(known))
