@@ -214,7 +214,7 @@ def promise_to_find_out(
     >>> inc = Incident.open(summary="Licence", customer=ALICE, at=START, actor="a-sam")
     >>> promise_to_find_out(inc, question="is the plotter covered by the warranty?",
     ...     due=START + timedelta(hours=3), at=START, actor="a-sam").commitments[-1].text
-    'find out: is the plotter covered by the warranty?'
+    'is the plotter covered by the warranty?'
     """
     if not question.strip():
         raise ValidationError("say what you will find out", path="question")
@@ -225,7 +225,7 @@ def promise_to_find_out(
         due=local,
         at=at,
         actor=actor,
-        text=f"find out: {question.strip()}",
+        text=question.strip(),
         owed_by=owed_by,
         lifecycle=lifecycle,
     )

@@ -32,7 +32,15 @@ import enum
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Protocol,
+    TypeVar,
+    runtime_checkable,
+)
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -427,11 +435,11 @@ class Advice:
         return self.kind is not None
 
     def __str__(self) -> str:
-        target = (
-            self.to_group
-            or self.to_agent
-            or (self.to_tier.value if self.to_tier else "")
-        )
+        tier = self.to_tier.value.upper() if self.to_tier else ""
+        if self.kind is EscalationKind.HIERARCHICAL:
+            target = self.to_agent or f"the supervisor of {self.to_group or '?'}"
+        else:
+            target = self.to_group or tier
         what = "caution" if self.kind is None else f"{self.kind.value} escalation"
         return f"{what}{' to ' + target if target else ''}: {self.reason} [{self.rule}]"
 
@@ -735,8 +743,8 @@ class StepsAlreadyTried:
 
     For each step the agent is about to suggest (``suggested_steps`` in the
     context) that is already on the ticket, a caution names when and with
-    what outcome it was tried. When every step to try (the suggested ones, or
-    else the category's standard steps) is already on the ticket and none
+    what outcome it was tried. When every step to try (the suggested ones and
+    the category's standard steps) is already on the ticket and none
     worked, this tier has nothing left: advise a functional escalation.
     Steps match by their text, ignoring case, spacing and final punctuation.
 
@@ -780,8 +788,13 @@ class StepsAlreadyTried:
                         kind=None,
                     )
                 )
-        to_try = context.suggested_steps or next(
+        standard = next(
             (c.steps for c in self.standard_steps if c.category == ticket.category), ()
+        )
+        to_try = tuple(
+            {
+                _normal(x): x for x in reversed((*context.suggested_steps, *standard))
+            }.values()
         )
         tried = [taken.get(_normal(s)) for s in to_try]
         if to_try and all(
@@ -797,7 +810,9 @@ class StepsAlreadyTried:
             out.append(
                 Advice(
                     rule=self.tag,
-                    reason=f"all {len(to_try)} steps to try were already tried without success{note}",
+                    reason=f"nothing left to try at {ticket.tier.value.upper()}: the "
+                    f"{'step' if len(to_try) == 1 else f'{len(to_try)} steps'} to try "
+                    f"already failed{note}",
                     kind=EscalationKind.FUNCTIONAL,
                     to_tier=to_tier,
                     to_group=to_group,
@@ -1160,14 +1175,14 @@ class InternalNotice:
 
 
 @attrs.frozen(kw_only=True)
-class EscalationResult:
+class EscalationResult(Generic[T]):
     """The escalated ticket and the two notices for the host to deliver.
 
     >>> EscalationResult.__name__
     'EscalationResult'
     """
 
-    ticket: Ticket
+    ticket: T
     customer_notice: CustomerNotice
     internal_notice: InternalNotice
 
@@ -1189,7 +1204,7 @@ def escalate(
     model: SupportModel = DEFAULT_SUPPORT_MODEL,
     lifecycle: Lifecycle | None = None,
     parts: frozenset[HandoffPart] = DEFAULT_HANDOFF_PARTS,
-) -> EscalationResult:
+) -> EscalationResult[T]:
     """Check the hand-off, escalate through the ticket engine, and write both notices.
 
     Functional escalation goes to ``to_group`` (its tier comes from the
@@ -1257,7 +1272,7 @@ def escalate(
         if not steps:
             steps = (
                 f"{label} will contact you",
-                f"{ticket.owner or actor} stays your contact",
+                "the agent who took your call stays responsible for your ticket",
             )
         notice_kind = NoticeKind.ESCALATED
     else:
