@@ -1,0 +1,1523 @@
+"""SLA policies and the clocks they put on a ticket, derived from its timeline.
+
+A :class:`SlaPolicy` maps a ticket's kind, priority and (optionally) the
+customer's service level to :class:`Target` values: time to first response,
+time to resolution, the cadence of status updates, the response an internal
+group owes after an escalation (an OLA) and the time a vendor may keep a
+ticket on hold (an underpinning contract). Each target is measured on one of
+the policy's named :class:`~deskflow.calendars.BusinessCalendar` values
+("business", "24x7"). :class:`PauseRule` values say which statuses and hold
+reasons stop which clocks; :class:`Threshold` values say who hears of a
+clock at which fraction of its target.
+
+:func:`evaluate` is a pure function of the ticket's timeline: it never reads
+the wall clock, and only events at or before ``at`` count, so evaluating at a
+past instant shows what an observer saw then. It returns an
+:class:`Evaluation` with one :class:`ClockReport` per clock (and per cycle)
+and the :class:`Alert` values the thresholds produced.
+
+The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
+
+- **First response** is the first agent action the customer can perceive: a
+  customer-visible note by anyone but the customer, the start of work, or a
+  resolution. Opening the ticket does not count, even on the phone.
+- **Response** runs from the opening to the first response. **Resolution**
+  runs from the opening to the resolution; a reopen starts a new cycle of it
+  that keeps the time already spent (its elapsed time includes the earlier
+  cycles). **Update** runs in cycles: the first starts at the first
+  response; each customer-visible note by an agent ends a cycle (met or
+  breached) and starts the next; the resolution ends the last cycle and a
+  reopen starts a new one. **Escalation response** (OLA) starts at each
+  escalation and is met by the next assignment, start of work or resolution;
+  a new escalation ends the previous one unanswered. **Vendor** (underpinning
+  contract) runs while the ticket is on hold awaiting the vendor and is met
+  when that hold ends. A cancellation ends every running clock.
+- A clock is **met** when it stops at or before its due instant and
+  **breached** once the due instant has passed; the due instant is the
+  earliest instant at which the target's business time is used up, so a
+  target ending at a closing time is due at that closing time.
+- **Priority or policy changes** retarget every clock that has not yet
+  breached: the new target and calendar apply to the whole clock,
+  recomputed from history (time spent paused stays paused). A clock that
+  breached keeps the target it breached: a change cannot undo a breach.
+  Stopped clocks keep the target in force when they stopped.
+- **Ties**: events at the same instant apply in timeline order; a policy
+  version takes effect at its ``effective_from`` instant, before the events
+  of that instant; a clock stopped exactly at its due instant is met.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> from deskflow import Customer, Impact, Incident, Urgency
+>>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+>>> inc = Incident.open(summary="VPN down", customer=Customer(id="c-1", name="Bo"),
+...     impact=Impact.MEDIUM, urgency=Urgency.HIGH, at=t0, actor="a-sam")
+>>> inc = inc.start_work(at=t0 + timedelta(minutes=10), actor="a-sam")
+>>> result = evaluate(inc, at=t0 + timedelta(hours=1))
+>>> response = result.clock(ClockKind.RESPONSE)
+>>> response.state.value, response.elapsed
+('met', datetime.timedelta(seconds=600))
+>>> resolution = result.clock(ClockKind.RESOLUTION)
+>>> resolution.state.value, resolution.target, resolution.due.isoformat()
+('running', datetime.timedelta(seconds=28800), '2026-03-02T17:00:00+00:00')
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import cattrs
+
+from deskflow._validators import non_empty, to_tuple
+from deskflow.calendars import BusinessCalendar
+from deskflow.clock import ensure_aware
+from deskflow.errors import ValidationError
+from deskflow.parties import Tier
+from deskflow.priority import Priority
+from deskflow.tickets import events as ev
+from deskflow.tickets.model import Ticket
+from deskflow.tickets.notes import NoteKind, Visibility
+from deskflow.tickets.values import HoldReason, Status, TicketKind
+
+__all__ = [
+    "DEFAULT_PAUSE_RULES",
+    "DEFAULT_POLICY",
+    "DEFAULT_THRESHOLDS",
+    "Agreement",
+    "Alert",
+    "ClockKind",
+    "ClockReport",
+    "ClockState",
+    "Evaluation",
+    "NamedCalendar",
+    "PauseRule",
+    "PolicyHistory",
+    "PolicyPeriod",
+    "PolicyVersion",
+    "SlaPolicy",
+    "SlaRule",
+    "Target",
+    "Threshold",
+    "ThresholdAction",
+    "default_policy",
+    "evaluate",
+]
+
+_UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_ZERO = timedelta(0)
+
+
+# -- vocabulary -----------------------------------------------------------------
+
+
+class Agreement(enum.Enum):
+    """Whom a clock's promise is made to.
+
+    ``SLA``: the service desk to the customer. ``OLA``: one internal group to
+    another (L2 owes L1 a response after an escalation). ``UNDERPINNING``: a
+    vendor to the desk (an underpinning contract).
+
+    >>> Agreement("ola")
+    <Agreement.OLA: 'ola'>
+    """
+
+    SLA = "sla"
+    OLA = "ola"
+    UNDERPINNING = "underpinning"
+
+
+class ClockKind(enum.Enum):
+    """What a clock measures (see the module docstring for when each starts and stops).
+
+    >>> ClockKind.ESCALATION_RESPONSE.default_agreement
+    <Agreement.OLA: 'ola'>
+    """
+
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+    UPDATE = "update"
+    ESCALATION_RESPONSE = "escalation_response"
+    VENDOR = "vendor"
+
+    @property
+    def default_agreement(self) -> Agreement:
+        """The agreement a target of this kind serves unless it says otherwise.
+
+        >>> ClockKind.VENDOR.default_agreement.value
+        'underpinning'
+        """
+        if self is ClockKind.ESCALATION_RESPONSE:
+            return Agreement.OLA
+        if self is ClockKind.VENDOR:
+            return Agreement.UNDERPINNING
+        return Agreement.SLA
+
+
+class ClockState(enum.Enum):
+    """A clock seen at an instant.
+
+    ``RUNNING`` and ``WARNING`` (past the policy's ``warn_at`` fraction) count
+    time; ``PAUSED`` does not; ``MET`` and ``BREACHED`` are final for a
+    stopped clock, and ``BREACHED`` also for a running one past its due
+    instant; ``CANCELLED`` is a clock the ticket's cancellation (or a later
+    escalation, for an OLA) ended before it was met or breached.
+
+    >>> ClockState.MET.is_final, ClockState.WARNING.is_final
+    (True, False)
+    """
+
+    RUNNING = "running"
+    WARNING = "warning"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        """True for a state a clock never leaves (met, breached, cancelled).
+
+        >>> ClockState.BREACHED.is_final
+        True
+        """
+        return self in (ClockState.MET, ClockState.BREACHED, ClockState.CANCELLED)
+
+
+class ThresholdAction(enum.Enum):
+    """What should happen when a clock reaches a threshold.
+
+    >>> ThresholdAction("escalate")
+    <ThresholdAction.ESCALATE: 'escalate'>
+    """
+
+    WARN = "warn"
+    ESCALATE = "escalate"
+    NOTIFY = "notify"
+
+
+# -- validators -------------------------------------------------------------------
+
+
+def _positive_duration(
+    instance: Any, attribute: attrs.Attribute[Any], value: Any
+) -> None:
+    if not isinstance(value, timedelta):
+        raise ValidationError(
+            f"expected a timedelta, got {type(value).__name__}", path=attribute.name
+        )
+    if value <= _ZERO:
+        raise ValidationError("must be a positive duration", path=attribute.name)
+
+
+def _fraction(upper: float | None) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValidationError(
+                f"expected a number, got {type(value).__name__}", path=attribute.name
+            )
+        if not value > 0 or (upper is not None and value > upper):
+            bound = f" and at most {upper:g}" if upper is not None else ""
+            raise ValidationError(
+                f"must be above 0{bound} (a fraction of the target), got {value!r}",
+                path=attribute.name,
+            )
+
+    return check
+
+
+def _to_frozenset(value: Any) -> Any:
+    return frozenset(value) if isinstance(value, (list, tuple, set)) else value
+
+
+def _kinds(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, frozenset):
+        raise ValidationError(
+            f"expected a set of clock kinds, got {type(value).__name__}",
+            path=attribute.name,
+        )
+    for item in value:
+        if not isinstance(item, ClockKind):
+            raise ValidationError(
+                f"expected ClockKind values, got {item!r}", path=attribute.name
+            )
+
+
+def _items(kind: type) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise ValidationError(
+                f"expected a tuple, got {type(value).__name__}", path=attribute.name
+            )
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise ValidationError(
+                    f"expected {kind.__name__}, got {type(item).__name__}",
+                    path=f"{attribute.name}[{index}]",
+                )
+
+    return check
+
+
+# -- policy values ---------------------------------------------------------------
+
+
+def _default_agreement(self: Target) -> Agreement:
+    return self.kind.default_agreement
+
+
+def _default_name(self: Target) -> str:
+    return self.kind.value
+
+
+@attrs.frozen(kw_only=True)
+class Target:
+    """One clock's target: what is measured, within how much business time, on which calendar.
+
+    ``calendar`` names one of the policy's calendars. ``agreement`` defaults
+    from the kind (SLA; OLA for escalation responses; underpinning contract
+    for vendors). ``to_tier`` narrows an escalation-response target to
+    escalations to that tier (a target without it covers every escalation).
+    ``name`` labels the clock in reports (the kind's value by default).
+
+    >>> t = Target(kind=ClockKind.ESCALATION_RESPONSE, within=timedelta(hours=2),
+    ...     to_tier=Tier.L2)
+    >>> t.agreement.value, t.calendar, t.name
+    ('ola', 'business', 'escalation_response')
+    """
+
+    kind: ClockKind
+    within: timedelta = attrs.field(validator=_positive_duration)
+    calendar: str = attrs.field(default="business", validator=non_empty)
+    agreement: Agreement = attrs.field(
+        default=attrs.Factory(_default_agreement, takes_self=True)
+    )
+    to_tier: Tier | None = None
+    name: str = attrs.field(
+        default=attrs.Factory(_default_name, takes_self=True), validator=non_empty
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.to_tier is not None and self.kind is not ClockKind.ESCALATION_RESPONSE:
+            raise ValidationError(
+                "only an escalation-response target names a tier", path="to_tier"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class SlaRule:
+    """The targets for one priority, optionally narrowed to a ticket kind and a service level.
+
+    ``kind=None`` covers every ticket kind; ``service_level=None`` covers
+    customers whatever their service level. The most specific rule wins (see
+    :meth:`SlaPolicy.targets_for`).
+
+    >>> rule = SlaRule(priority=Priority.HIGH, targets=(
+    ...     Target(kind=ClockKind.RESPONSE, within=timedelta(minutes=30)),))
+    >>> rule.kind is None, rule.targets[0].within
+    (True, datetime.timedelta(seconds=1800))
+    """
+
+    priority: Priority
+    targets: tuple[Target, ...] = attrs.field(
+        converter=to_tuple, validator=_items(Target)
+    )
+    kind: TicketKind | None = None
+    service_level: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[tuple[ClockKind, Tier | None], int] = {}
+        names: dict[str, int] = {}
+        for index, target in enumerate(self.targets):
+            key = (target.kind, target.to_tier)
+            if key in seen:
+                tier = f" to {target.to_tier.value}" if target.to_tier else ""
+                raise ValidationError(
+                    f"two {target.kind.value}{tier} targets (also targets[{seen[key]}])",
+                    path=f"targets[{index}]",
+                )
+            if target.name in names:
+                raise ValidationError(
+                    f"two targets named {target.name!r} (also targets[{names[target.name]}])",
+                    path=f"targets[{index}].name",
+                )
+            seen[key] = index
+            names[target.name] = index
+        if self.service_level is not None and not self.service_level.strip():
+            raise ValidationError(
+                "a service level is a non-empty name or None", path="service_level"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class PauseRule:
+    """While a ticket is in ``status`` (and on hold for ``hold_reason``), ``clocks`` stop.
+
+    Either field may be ``None`` (any); at least one must be given. A rule
+    with a hold reason applies only while the ticket is on hold.
+
+    >>> rule = PauseRule(hold_reason=HoldReason.AWAITING_CUSTOMER,
+    ...     clocks=frozenset({ClockKind.RESOLUTION, ClockKind.UPDATE}))
+    >>> rule.matches(Status.ON_HOLD, HoldReason.AWAITING_CUSTOMER)
+    True
+    """
+
+    clocks: frozenset[ClockKind] = attrs.field(
+        converter=_to_frozenset, validator=_kinds
+    )
+    status: Status | None = None
+    hold_reason: HoldReason | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.status is None and self.hold_reason is None:
+            raise ValidationError(
+                "a pause rule names a status, a hold reason or both", path="status"
+            )
+        if self.hold_reason is not None and self.status not in (None, Status.ON_HOLD):
+            raise ValidationError(
+                "a hold reason only applies to the on_hold status", path="status"
+            )
+
+    def matches(self, status: Status, hold_reason: HoldReason | None) -> bool:
+        """Whether the rule applies to a ticket in ``status`` held for ``hold_reason``.
+
+        >>> PauseRule(status=Status.KNOWN_ERROR, clocks={ClockKind.RESOLUTION}).matches(
+        ...     Status.IN_PROGRESS, None)
+        False
+        """
+        if self.status is not None and self.status is not status:
+            return False
+        if self.hold_reason is None:
+            return True
+        return status is Status.ON_HOLD and hold_reason is self.hold_reason
+
+
+@attrs.frozen(kw_only=True)
+class Threshold:
+    """At ``fraction`` of a clock's target, ``action`` for ``recipient``.
+
+    Fractions above 1 lie after the due instant (1.5: half the target again
+    after the breach). ``deliver_on`` names a policy calendar: an alert that
+    reaches a person is moved to that calendar's next open instant, so nobody
+    is paged at midnight for a business-hours queue. ``clocks`` limits the
+    threshold to some clock kinds (empty: every kind).
+
+    >>> Threshold(name="manager", fraction=1.5, action=ThresholdAction.NOTIFY,
+    ...     recipient="service desk manager", deliver_on="business").fraction
+    1.5
+    """
+
+    name: str = attrs.field(validator=non_empty)
+    fraction: float = attrs.field(validator=_fraction(None))
+    action: ThresholdAction = ThresholdAction.WARN
+    recipient: str = ""
+    deliver_on: str | None = None
+    clocks: frozenset[ClockKind] = attrs.field(
+        default=frozenset(), converter=_to_frozenset, validator=_kinds
+    )
+
+
+@attrs.frozen(kw_only=True)
+class NamedCalendar:
+    """A calendar as a policy names it (``"business"``, ``"24x7"``).
+
+    >>> NamedCalendar(name="24x7", calendar=BusinessCalendar.always_open()).name
+    '24x7'
+    """
+
+    name: str = attrs.field(validator=non_empty)
+    calendar: BusinessCalendar
+
+
+DEFAULT_PAUSE_RULES: tuple[PauseRule, ...] = (
+    PauseRule(
+        hold_reason=HoldReason.AWAITING_CUSTOMER,
+        clocks=frozenset({ClockKind.RESOLUTION, ClockKind.UPDATE}),
+    ),
+    PauseRule(
+        hold_reason=HoldReason.AWAITING_USER,
+        clocks=frozenset({ClockKind.RESOLUTION, ClockKind.UPDATE}),
+    ),
+    PauseRule(status=Status.KNOWN_ERROR, clocks=frozenset({ClockKind.RESOLUTION})),
+)
+"""Waiting on the customer (or user) pauses resolution and updates; a problem
+recorded as a known error pauses its resolution. Waiting on a vendor, a change
+or an approval pauses nothing: the desk still owes the customer."""
+
+DEFAULT_THRESHOLDS: tuple[Threshold, ...] = (
+    Threshold(
+        name="warn", fraction=0.75, action=ThresholdAction.WARN, recipient="assignee"
+    ),
+    Threshold(
+        name="escalate",
+        fraction=1.0,
+        action=ThresholdAction.ESCALATE,
+        recipient="group lead",
+    ),
+    Threshold(
+        name="manager",
+        fraction=1.5,
+        action=ThresholdAction.NOTIFY,
+        recipient="service desk manager",
+        deliver_on="business",
+    ),
+)
+"""Warn the assignee at 75 %, escalate to the group lead at 100 %, tell the
+service desk manager at 150 % (during business hours)."""
+
+
+class _CTarget:
+    """A target resolved against its policy: what the hot loop reads."""
+
+    __slots__ = (
+        "agreement",
+        "always",
+        "cal",
+        "cal_name",
+        "kind",
+        "name",
+        "policy",
+        "thresholds",
+        "tz",
+        "version",
+        "warn",
+        "within",
+    )
+
+    def __init__(
+        self, target: Target, policy: SlaPolicy, cal: BusinessCalendar
+    ) -> None:
+        self.kind = target.kind
+        self.within = target.within
+        self.cal = cal
+        self.cal_name = target.calendar
+        self.agreement = target.agreement
+        self.name = target.name
+        self.policy = policy
+        self.version = policy.version
+        self.warn = target.within * policy.warn_at
+        self.always = _is_always_open(cal)
+        self.tz = cal.tzinfo
+        self.thresholds = tuple(
+            (
+                t,
+                target.within * t.fraction,
+                policy.calendar(t.deliver_on) if t.deliver_on else None,
+            )
+            for t in policy.thresholds
+            if not t.clocks or target.kind in t.clocks
+        )
+
+
+def _is_always_open(cal: BusinessCalendar) -> bool:
+    return (
+        cal.weekly_hours == timedelta(days=7)
+        and not cal.holidays
+        and not cal.closures
+        and not cal.extra_days
+        and cal.country is None
+    )
+
+
+_RuleKey = tuple[TicketKind | None, Priority, str | None]
+_Compiled = dict[tuple[ClockKind, Tier | None], _CTarget]
+
+
+@attrs.frozen(kw_only=True)
+class SlaPolicy:
+    """Named calendars, rules (targets per priority), pause rules and thresholds.
+
+    Args:
+        name: what the policy is called.
+        version: a label for this version (``"2026-03"``), reported with
+            every clock measured against it.
+        calendars: the named calendars targets and thresholds refer to.
+        rules: the :class:`SlaRule` values; no two may share kind, priority
+            and service level.
+        pause_rules: which statuses and hold reasons stop which clocks.
+        warn_at: the fraction of a target past which a running clock is in
+            the ``WARNING`` state.
+        thresholds: the alerts to produce (see :class:`Threshold`).
+
+    >>> policy = default_policy("Europe/Brussels")
+    >>> [c.name for c in policy.calendars]
+    ['business', '24x7']
+    >>> policy.targets_for(TicketKind.INCIDENT, Priority.CRITICAL)[0].calendar
+    '24x7'
+    """
+
+    name: str = attrs.field(validator=non_empty)
+    version: str = attrs.field(default="1", validator=non_empty)
+    calendars: tuple[NamedCalendar, ...] = attrs.field(
+        converter=to_tuple, validator=_items(NamedCalendar)
+    )
+    rules: tuple[SlaRule, ...] = attrs.field(
+        converter=to_tuple, validator=_items(SlaRule)
+    )
+    pause_rules: tuple[PauseRule, ...] = attrs.field(
+        default=DEFAULT_PAUSE_RULES, converter=to_tuple, validator=_items(PauseRule)
+    )
+    warn_at: float = attrs.field(default=0.75, validator=_fraction(1.0))
+    thresholds: tuple[Threshold, ...] = attrs.field(
+        default=DEFAULT_THRESHOLDS, converter=to_tuple, validator=_items(Threshold)
+    )
+
+    _by_name: dict[str, BusinessCalendar] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _rules: dict[_RuleKey, _Compiled] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _paused: dict[tuple[Status, HoldReason | None], frozenset[ClockKind]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        by_name: dict[str, BusinessCalendar] = {}
+        for index, named in enumerate(self.calendars):
+            if named.name in by_name:
+                raise ValidationError(
+                    f"calendar {named.name!r} is listed twice",
+                    path=f"calendars[{index}]",
+                )
+            by_name[named.name] = named.calendar
+        object.__setattr__(self, "_by_name", by_name)
+        known = ", ".join(by_name) or "none"
+        for index, threshold in enumerate(self.thresholds):
+            if threshold.deliver_on is not None and threshold.deliver_on not in by_name:
+                raise ValidationError(
+                    f"no calendar named {threshold.deliver_on!r} (calendars: {known})",
+                    path=f"thresholds[{index}].deliver_on",
+                )
+        compiled: dict[_RuleKey, _Compiled] = {}
+        for r, rule in enumerate(self.rules):
+            key = (rule.kind, rule.priority, rule.service_level)
+            if key in compiled:
+                raise ValidationError(
+                    f"two rules for kind={_v(rule.kind)}, priority={rule.priority.label}, "
+                    f"service_level={rule.service_level}",
+                    path=f"rules[{r}]",
+                )
+            table: _Compiled = {}
+            for t, target in enumerate(rule.targets):
+                cal = by_name.get(target.calendar)
+                if cal is None:
+                    raise ValidationError(
+                        f"no calendar named {target.calendar!r} (calendars: {known})",
+                        path=f"rules[{r}].targets[{t}].calendar",
+                    )
+                table[(target.kind, target.to_tier)] = _CTarget(target, self, cal)
+            compiled[key] = table
+        object.__setattr__(self, "_rules", compiled)
+        paused: dict[tuple[Status, HoldReason | None], frozenset[ClockKind]] = {}
+        for status in Status:
+            for reason in (None, *HoldReason):
+                kinds: set[ClockKind] = set()
+                for rule_ in self.pause_rules:
+                    if rule_.matches(status, reason):
+                        kinds |= rule_.clocks
+                paused[(status, reason)] = frozenset(kinds)
+        object.__setattr__(self, "_paused", paused)
+
+    def calendar(self, name: str) -> BusinessCalendar:
+        """The calendar called ``name``.
+
+        >>> default_policy().calendar("business")
+        BusinessCalendar(zone='UTC', hours='Mon-Fri 09:00-17:00')
+        >>> default_policy().calendar("night")
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.ValidationError: calendar: no calendar named 'night' (calendars: business, 24x7)
+        """
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ValidationError(
+                f"no calendar named {name!r} (calendars: {', '.join(self._by_name)})",
+                path="calendar",
+            ) from None
+
+    def targets_for(
+        self,
+        kind: TicketKind,
+        priority: Priority,
+        service_level: str | None = None,
+    ) -> tuple[Target, ...]:
+        """The targets of the most specific rule for a ticket (empty if none matches).
+
+        Rules are tried in this order: kind and service level; any kind and
+        the service level; kind without service level; any kind without
+        service level.
+
+        >>> [t.kind.value for t in default_policy().targets_for(TicketKind.PROBLEM, Priority.LOW)]
+        ['response', 'resolution', 'update', 'escalation_response', 'vendor']
+        """
+        rule = self.rule_for(kind, priority, service_level)
+        return rule.targets if rule is not None else ()
+
+    def rule_for(
+        self,
+        kind: TicketKind,
+        priority: Priority,
+        service_level: str | None = None,
+    ) -> SlaRule | None:
+        """The most specific rule for a ticket (see :meth:`targets_for`), or ``None``.
+
+        >>> default_policy().rule_for(TicketKind.INCIDENT, Priority.HIGH).priority.label
+        'P2'
+        """
+        by_key = {(r.kind, r.priority, r.service_level): r for r in self.rules}
+        for key in _candidates(kind, priority, service_level):
+            if key in by_key:
+                return by_key[key]
+        return None
+
+    def _compiled_for(
+        self, kind: TicketKind, priority: Priority, service_level: str | None
+    ) -> _Compiled:
+        rules = self._rules
+        if service_level is not None:
+            found = rules.get((kind, priority, service_level))
+            if found is not None:
+                return found
+            found = rules.get((None, priority, service_level))
+            if found is not None:
+                return found
+        found = rules.get((kind, priority, None))
+        if found is not None:
+            return found
+        return rules.get((None, priority, None), _EMPTY)
+
+
+_EMPTY: _Compiled = {}
+
+
+def _candidates(
+    kind: TicketKind, priority: Priority, service_level: str | None
+) -> list[_RuleKey]:
+    out: list[_RuleKey] = []
+    if service_level is not None:
+        out += [(kind, priority, service_level), (None, priority, service_level)]
+    return [*out, (kind, priority, None), (None, priority, None)]
+
+
+def _v(value: Any) -> str:
+    return "any" if value is None else str(value.value)
+
+
+@attrs.frozen(kw_only=True)
+class PolicyVersion:
+    """One version of a policy and the instant from which it applies.
+
+    >>> from datetime import datetime, timezone
+    >>> PolicyVersion(effective_from=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    ...     policy=DEFAULT_POLICY).policy.version
+    '1'
+    """
+
+    effective_from: datetime = attrs.field(
+        validator=lambda _i, a, v: ensure_aware(v, a.name) and None
+    )
+    policy: SlaPolicy
+
+
+def _check_versions(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _items(PolicyVersion)(instance, attribute, value)
+    if not value:
+        raise ValidationError("a history holds at least one version", path="versions")
+    for index in range(1, len(value)):
+        if value[index].effective_from <= value[index - 1].effective_from:
+            raise ValidationError(
+                "versions must take effect in increasing order of effective_from",
+                path=f"versions[{index}].effective_from",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class PolicyHistory:
+    """Policy versions in the order they took effect.
+
+    The version in force at an instant is the last one whose
+    ``effective_from`` is at or before it; an instant before the first
+    version uses the first one.
+
+    >>> from datetime import datetime, timezone
+    >>> v2 = attrs.evolve(DEFAULT_POLICY, version="2", warn_at=0.5)
+    >>> history = PolicyHistory(versions=(
+    ...     PolicyVersion(effective_from=datetime(2026, 1, 1, tzinfo=timezone.utc), policy=DEFAULT_POLICY),
+    ...     PolicyVersion(effective_from=datetime(2026, 3, 1, tzinfo=timezone.utc), policy=v2)))
+    >>> history.in_force(datetime(2026, 2, 1, tzinfo=timezone.utc)).version
+    '1'
+    """
+
+    versions: tuple[PolicyVersion, ...] = attrs.field(
+        converter=to_tuple, validator=_check_versions
+    )
+
+    def in_force(self, at: datetime) -> SlaPolicy:
+        """The policy version in force at the instant ``at``.
+
+        >>> from datetime import datetime, timezone
+        >>> PolicyHistory(versions=(PolicyVersion(
+        ...     effective_from=datetime(2026, 1, 1, tzinfo=timezone.utc), policy=DEFAULT_POLICY),
+        ... )).in_force(datetime(2025, 1, 1, tzinfo=timezone.utc)).name
+        'default'
+        """
+        ensure_aware(at, "at")
+        current = self.versions[0].policy
+        for version in self.versions[1:]:
+            if version.effective_from > at:
+                break
+            current = version.policy
+        return current
+
+
+# -- results ------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ClockReport:
+    """One clock (one cycle of it) as seen at the evaluation instant.
+
+    ``elapsed`` is business time on ``calendar`` while the clock counted;
+    ``remaining`` is ``target - elapsed`` (negative once overdue), so
+    ``elapsed + remaining == target`` always. ``due`` is the instant the
+    target is (or was) used up, counted from the clock's last running stretch:
+    ``None`` while the clock is paused, since it depends on when it resumes.
+    ``met_at`` is set for a met clock, ``breached_at`` (the due instant that
+    passed) for a breached one, ``stopped_at`` whenever the clock stopped.
+    ``policy_version`` and ``priority`` say which target applied.
+
+    >>> r = evaluate(_demo_ticket(), at=_T0).clock(ClockKind.RESOLUTION)
+    >>> r.elapsed + r.remaining == r.target, r.running
+    (True, True)
+    """
+
+    name: str
+    kind: ClockKind
+    agreement: Agreement
+    cycle: int
+    target: timedelta
+    calendar: str
+    started_at: datetime
+    elapsed: timedelta
+    remaining: timedelta
+    due: datetime | None
+    state: ClockState
+    running: bool
+    met_at: datetime | None = None
+    breached_at: datetime | None = None
+    stopped_at: datetime | None = None
+    policy_version: str = "1"
+    priority: Priority
+
+
+@attrs.frozen(kw_only=True)
+class Alert:
+    """A threshold a clock reached (or will reach if it keeps running): a dated, explainable value.
+
+    ``reached_at`` is the instant the clock reaches ``fraction`` of its
+    target; ``notify_at`` the instant to tell ``recipient``, moved to the
+    next open instant of the threshold's ``deliver_on`` calendar when set
+    (``deferred`` says whether it moved). ``reached`` is False for a
+    projection: the instant at which a running clock will reach the
+    threshold if nothing stops or pauses it. :attr:`reason` explains it.
+
+    >>> a = Alert(clock="resolution", kind=ClockKind.RESOLUTION, cycle=1, threshold="warn",
+    ...     action=ThresholdAction.WARN, recipient="assignee", fraction=0.75,
+    ...     target=timedelta(hours=8), reached_at=_T0, notify_at=_T0, reached=True,
+    ...     deferred=False, policy_version="1")
+    >>> a.reason
+    'resolution reached 75% of its 8:00 target at 2026-03-02 09:00 UTC: warn assignee'
+    """
+
+    clock: str
+    kind: ClockKind
+    cycle: int
+    threshold: str
+    action: ThresholdAction
+    recipient: str
+    fraction: float
+    target: timedelta
+    reached_at: datetime
+    notify_at: datetime
+    reached: bool
+    deferred: bool
+    policy_version: str
+
+    @property
+    def reason(self) -> str:
+        """One sentence a person can read: which clock, how far, when, what to do.
+
+        >>> _demo_alert().reason.endswith("warn assignee")
+        True
+        """
+        cycle = f" #{self.cycle}" if self.cycle > 1 else ""
+        verb = "reached" if self.reached else "will reach"
+        who = f" {self.recipient}" if self.recipient else ""
+        text = (
+            f"{self.clock}{cycle} {verb} {self.fraction:.0%} of its "
+            f"{format_hours(self.target)} target at {_when(self.reached_at)}: "
+            f"{self.action.value}{who}"
+        )
+        if self.deferred:
+            text += f", at {_when(self.notify_at)} (next open time)"
+        return text
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def format_hours(value: timedelta) -> str:
+    """``H:MM`` for a duration (``-0:30`` when negative); used in reports and alerts.
+
+    >>> format_hours(timedelta(hours=26, minutes=5)), format_hours(timedelta(minutes=-30))
+    ('26:05', '-0:30')
+    """
+    minutes = (
+        int(value.total_seconds() // 60)
+        if value >= _ZERO
+        else -int((-value).total_seconds() // 60)
+    )
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{mins:02d}"
+
+
+@attrs.frozen(kw_only=True)
+class PolicyPeriod:
+    """A stretch of the ticket's life during which one policy version applied.
+
+    ``end`` is ``None`` for the version still in force at the evaluation instant.
+
+    >>> evaluate(_demo_ticket(), at=_T0).periods[0].version
+    '1'
+    """
+
+    start: datetime
+    end: datetime | None
+    policy: str
+    version: str
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """Every clock of a ticket at one instant, with the alerts its thresholds produced.
+
+    ``clocks`` are in the order they started (cycles of one clock in cycle
+    order); ``alerts`` are sorted by ``notify_at``; ``periods`` say which
+    policy version applied when.
+
+    >>> e = evaluate(_demo_ticket(), at=_T0)
+    >>> [c.name for c in e.clocks]
+    ['response', 'resolution']
+    """
+
+    ticket_id: str
+    at: datetime
+    clocks: tuple[ClockReport, ...]
+    alerts: tuple[Alert, ...]
+    periods: tuple[PolicyPeriod, ...]
+
+    def clock(
+        self, kind_or_name: ClockKind | str, cycle: int | None = None
+    ) -> ClockReport | None:
+        """The latest cycle (or the given ``cycle``) of a clock, by kind or by name.
+
+        >>> evaluate(_demo_ticket(), at=_T0).clock("update") is None
+        True
+        """
+        found = None
+        for report in self.clocks:
+            if (report.kind is kind_or_name or report.name == kind_or_name) and (
+                cycle is None or report.cycle == cycle
+            ):
+                found = report
+        return found
+
+    def cycles(self, kind_or_name: ClockKind | str) -> tuple[ClockReport, ...]:
+        """Every cycle of a clock, in order.
+
+        >>> len(evaluate(_demo_ticket(), at=_T0).cycles(ClockKind.RESPONSE))
+        1
+        """
+        return tuple(
+            r for r in self.clocks if r.kind is kind_or_name or r.name == kind_or_name
+        )
+
+    @property
+    def breached(self) -> tuple[ClockReport, ...]:
+        """The clocks (cycles) in the ``BREACHED`` state.
+
+        >>> evaluate(_demo_ticket(), at=_T0).breached
+        ()
+        """
+        return tuple(r for r in self.clocks if r.state is ClockState.BREACHED)
+
+    @property
+    def due_alerts(self) -> tuple[Alert, ...]:
+        """Alerts reached and due for delivery at the evaluation instant.
+
+        >>> evaluate(_demo_ticket(), at=_T0).due_alerts
+        ()
+        """
+        return tuple(a for a in self.alerts if a.reached and a.notify_at <= self.at)
+
+
+# -- evaluation -----------------------------------------------------------------------
+
+
+class _Track:
+    """One clock (one cycle) while the timeline is read."""
+
+    __slots__ = (
+        "cycle",
+        "frozen",
+        "intervals",
+        "kind",
+        "open_since",
+        "prio",
+        "started",
+        "stop_met",
+        "stopped",
+        "to_tier",
+    )
+
+    def __init__(
+        self,
+        kind: ClockKind,
+        cycle: int,
+        started: datetime,
+        intervals: list[tuple[datetime, datetime]],
+        to_tier: Tier | None = None,
+    ) -> None:
+        self.kind = kind
+        self.cycle = cycle
+        self.started = started
+        self.intervals = intervals
+        self.to_tier = to_tier
+        self.open_since: datetime | None = None
+        self.stopped: datetime | None = None
+        self.stop_met = True
+        self.frozen: _CTarget | None = None
+        self.prio: Priority | None = None
+
+
+class _Measure:
+    """Per-evaluation memo of calendar positions (business time since a reference)."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        self.memo: dict[int, dict[datetime, timedelta]] = {}
+
+    def pos(self, ct: _CTarget, at: datetime) -> timedelta:
+        if ct.always:
+            return at - _EPOCH
+        memo = self.memo.get(id(ct.cal))
+        if memo is None:
+            memo = self.memo[id(ct.cal)] = {}
+        found = memo.get(at)
+        if found is None:
+            found = memo[at] = ct.cal.elapsed(_EPOCH, at)
+        return found
+
+    @staticmethod
+    def add(ct: _CTarget, start: datetime, amount: timedelta) -> datetime:
+        if ct.always:
+            return (start.astimezone(_UTC) + amount).astimezone(ct.tz)
+        return ct.cal.add(start, amount)
+
+
+def _segments(track: _Track, end: datetime) -> list[tuple[datetime, datetime]]:
+    if track.open_since is not None:
+        return [*track.intervals, (track.open_since, end)]
+    return track.intervals
+
+
+def _crossing(
+    m: _Measure, ct: _CTarget, segs: list[tuple[datetime, datetime]], amount: timedelta
+) -> datetime | None:
+    """The earliest instant the clock's elapsed time reaches ``amount``, if it did."""
+    cum = _ZERO
+    for start, stop in segs:
+        length = m.pos(ct, stop) - m.pos(ct, start)
+        if cum + length >= amount:
+            return m.add(ct, start, amount - cum)
+        cum += length
+    return None
+
+
+def _elapsed(
+    m: _Measure, ct: _CTarget, segs: list[tuple[datetime, datetime]]
+) -> timedelta:
+    total = _ZERO
+    for start, stop in segs:
+        total += m.pos(ct, stop) - m.pos(ct, start)
+    return total
+
+
+def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: datetime) -> bool:
+    segs = _segments(track, end)
+    if _elapsed(m, ct, segs) < ct.within:
+        return False
+    due = _crossing(m, ct, segs, ct.within)
+    return due is not None and due < end
+
+
+def evaluate(
+    ticket: Ticket,
+    *,
+    at: datetime,
+    policy: SlaPolicy | PolicyHistory | None = None,
+) -> Evaluation:
+    """Every SLA, OLA and underpinning-contract clock of ``ticket`` as seen at ``at``.
+
+    A pure function of the timeline: only events at or before ``at`` count,
+    so the result equals what an observer saw at ``at``. ``policy`` is one
+    :class:`SlaPolicy` or a :class:`PolicyHistory` of versions (the default
+    is :data:`DEFAULT_POLICY`).
+
+    >>> e = evaluate(_demo_ticket(), at=_T0 + timedelta(hours=7))
+    >>> r = e.clock(ClockKind.RESPONSE)
+    >>> r.state.value, r.breached_at.isoformat()
+    ('breached', '2026-03-02T11:00:00+00:00')
+    >>> [a.threshold for a in e.alerts if a.reached and a.clock == "response"]
+    ['warn', 'escalate', 'manager']
+    """
+    ensure_aware(at, "at")
+    if policy is None:
+        policy = DEFAULT_POLICY
+    if isinstance(policy, SlaPolicy):
+        versions: tuple[tuple[datetime | None, SlaPolicy], ...] = ((None, policy),)
+    elif isinstance(policy, PolicyHistory):
+        versions = tuple((v.effective_from, v.policy) for v in policy.versions)
+    else:
+        raise ValidationError(
+            f"expected an SlaPolicy or a PolicyHistory, got {type(policy).__name__}",
+            path="policy",
+        )
+    timeline = ticket.timeline
+    opened = timeline[0] if timeline else None
+    if not isinstance(opened, ev.Opened):
+        raise ValidationError(
+            "a timeline starts with an 'opened' event", path="timeline[0]"
+        )
+    if opened.at > at:
+        return Evaluation(ticket_id=ticket.id, at=at, clocks=(), alerts=(), periods=())
+
+    # The version in force at the opening, and the ones that follow.
+    vi = 0
+    while vi + 1 < len(versions) and versions[vi + 1][0] <= opened.at:  # type: ignore[operator]
+        vi += 1
+    pol = versions[vi][1]
+    periods: list[tuple[datetime, SlaPolicy]] = [(opened.at, pol)]
+    next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+
+    kind = opened.kind
+    priority = opened.priority
+    service_level = opened.customer.service_level
+    customer = opened.customer.id
+    table = pol._compiled_for(kind, priority, service_level)
+    paused_map = pol._paused
+    status = opened.status or Status.NEW
+    hold: HoldReason | None = None
+    paused = paused_map[(status, None)]
+    m = _Measure()
+
+    tracks: list[_Track] = []
+    live: list[_Track] = []
+    response: _Track | None = None
+    resolution: _Track | None = None
+    update: _Track | None = None
+    ola: _Track | None = None
+    vendor: _Track | None = None
+    responded = False
+    updates = 0
+    escalations = 0
+    vendor_holds = 0
+
+    def start(track: _Track, t: datetime) -> _Track:
+        if track.kind not in paused:
+            track.open_since = t
+        tracks.append(track)
+        live.append(track)
+        return track
+
+    def stop(track: _Track, t: datetime, met: bool = True) -> None:
+        if track.open_since is not None:
+            track.intervals.append((track.open_since, t))
+            track.open_since = None
+        track.stopped = t
+        track.stop_met = met
+        if track.frozen is None:
+            track.frozen = _lookup(table, track)
+            track.prio = priority
+        live.remove(track)
+
+    def retarget(t: datetime) -> None:
+        # A clock that breached before the change keeps the target it breached.
+        for track in live:
+            if track.frozen is None:
+                ct = _lookup(table, track)
+                if ct is not None and _breached_by(m, ct, track, t):
+                    track.frozen = ct
+                    track.prio = priority
+
+    def repause(t: datetime) -> None:
+        for track in live:
+            if track.kind in paused:
+                if track.open_since is not None:
+                    track.intervals.append((track.open_since, t))
+                    track.open_since = None
+            elif track.open_since is None:
+                track.open_since = t
+
+    response = start(_Track(ClockKind.RESPONSE, 1, opened.at, []), opened.at)
+    resolution = start(_Track(ClockKind.RESOLUTION, 1, opened.at, []), opened.at)
+
+    for e in timeline[1:]:
+        t = e.at
+        if t > at:
+            break
+        while next_from is not None and next_from <= t:
+            retarget(next_from)
+            vi += 1
+            pol = versions[vi][1]
+            periods.append((next_from, pol))
+            table = pol._compiled_for(kind, priority, service_level)
+            paused_map = pol._paused
+            paused = paused_map[(status, hold)]
+            repause(next_from)
+            next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+        cls = e.__class__
+        responds = False
+        if cls is ev.NoteAdded:
+            note = e.note  # type: ignore[union-attr]
+            if (
+                note.visibility is Visibility.CUSTOMER
+                and e.actor != customer
+                and note.kind is not NoteKind.CUSTOMER_REPLY
+            ):
+                responds = True
+                if update is not None and update.stopped is None:
+                    stop(update, t)
+                    updates += 1
+                    update = start(_Track(ClockKind.UPDATE, updates + 1, t, []), t)
+        elif cls is ev.WorkStarted:
+            responds = True
+            if ola is not None and ola.stopped is None:
+                stop(ola, t)
+        elif cls is ev.Assigned:
+            if ola is not None and ola.stopped is None:
+                stop(ola, t)
+        elif cls is ev.Resolved:
+            responds = True
+            if resolution is not None and resolution.stopped is None:
+                stop(resolution, t)
+            if ola is not None and ola.stopped is None:
+                stop(ola, t)
+        elif cls is ev.Reopened:
+            if resolution is not None and resolution.stopped is not None:
+                resolution = start(
+                    _Track(
+                        ClockKind.RESOLUTION,
+                        resolution.cycle + 1,
+                        t,
+                        list(resolution.intervals),
+                    ),
+                    t,
+                )
+            if responded and (update is None or update.stopped is not None):
+                update = start(_Track(ClockKind.UPDATE, updates + 1, t, []), t)
+        elif cls is ev.Escalated:
+            if ola is not None and ola.stopped is None:
+                stop(ola, t, met=False)
+            escalations += 1
+            ola = start(
+                _Track(
+                    ClockKind.ESCALATION_RESPONSE,
+                    escalations,
+                    t,
+                    [],
+                    e.to_tier,  # type: ignore[union-attr]
+                ),
+                t,
+            )
+        elif cls is ev.PriorityChanged:
+            retarget(t)
+            priority = e.priority  # type: ignore[union-attr]
+            table = pol._compiled_for(kind, priority, service_level)
+        elif cls is ev.Cancelled:
+            for track in list(live):
+                stop(track, t, met=False)
+        if responds and not responded:
+            responded = True
+            if response.stopped is None:
+                stop(response, t)
+            if cls is not ev.Resolved:
+                update = start(_Track(ClockKind.UPDATE, 1, t, []), t)
+        if cls is ev.Resolved and update is not None and update.stopped is None:
+            stop(update, t)
+            updates += 1
+        # Status and hold reason after the event; then clocks pause or resume.
+        new_status = e.status
+        new_hold = hold
+        if isinstance(e, ev.Held):
+            new_hold = e.reason
+        if new_status is not None and new_status is not Status.ON_HOLD:
+            new_hold = None
+        if new_status is None:
+            new_status = status
+        if new_status is not status or new_hold is not hold:
+            status, hold = new_status, new_hold
+            paused = paused_map[(status, hold)]
+            repause(t)
+            on_vendor = status is Status.ON_HOLD and hold is HoldReason.AWAITING_VENDOR
+            if on_vendor and (vendor is None or vendor.stopped is not None):
+                vendor_holds += 1
+                vendor = start(_Track(ClockKind.VENDOR, vendor_holds, t, []), t)
+            elif not on_vendor and vendor is not None and vendor.stopped is None:
+                stop(vendor, t)
+
+    while next_from is not None and next_from <= at:
+        retarget(next_from)
+        vi += 1
+        pol = versions[vi][1]
+        periods.append((next_from, pol))
+        table = pol._compiled_for(kind, priority, service_level)
+        paused_map = pol._paused
+        paused = paused_map[(status, hold)]
+        repause(next_from)
+        next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+
+    reports: list[ClockReport] = []
+    alerts: list[Alert] = []
+    for track in tracks:
+        ct = track.frozen if track.frozen is not None else _lookup(table, track)
+        if ct is None:
+            continue
+        _report(m, ct, track, at, track.prio or priority, reports, alerts)
+    if len(alerts) > 1:
+        alerts.sort(key=_alert_order)
+    out_periods = tuple(
+        PolicyPeriod(
+            start=begin,
+            end=periods[i + 1][0] if i + 1 < len(periods) else None,
+            policy=p.name,
+            version=p.version,
+        )
+        for i, (begin, p) in enumerate(periods)
+    )
+    return Evaluation(
+        ticket_id=ticket.id,
+        at=at,
+        clocks=tuple(reports),
+        alerts=tuple(alerts),
+        periods=out_periods,
+    )
+
+
+def _alert_order(alert: Alert) -> tuple[datetime, str, int, float]:
+    return (alert.notify_at, alert.clock, alert.cycle, alert.fraction)
+
+
+def _lookup(table: _Compiled, track: _Track) -> _CTarget | None:
+    if track.to_tier is not None:
+        found = table.get((track.kind, track.to_tier))
+        if found is not None:
+            return found
+    return table.get((track.kind, None))
+
+
+def _report(
+    m: _Measure,
+    ct: _CTarget,
+    track: _Track,
+    at: datetime,
+    priority: Priority,
+    reports: list[ClockReport],
+    alerts: list[Alert],
+) -> None:
+    stopped = track.stopped
+    end = stopped if stopped is not None else at
+    counting = track.open_since is not None
+    segs = _segments(track, end)
+    within = ct.within
+    elapsed = _elapsed(m, ct, segs) if segs else _ZERO
+    due: datetime | None = None
+    if elapsed >= within:
+        due = _crossing(m, ct, segs, within)
+    elif counting or (stopped is not None and segs and segs[-1][1] == stopped):
+        last_start, last_end = segs[-1]
+        before = elapsed - (m.pos(ct, last_end) - m.pos(ct, last_start))
+        due = m.add(ct, last_start, within - before)
+    breached = due is not None and elapsed >= within and due < end
+    if stopped is not None:
+        if breached:
+            state = ClockState.BREACHED
+        else:
+            state = ClockState.MET if track.stop_met else ClockState.CANCELLED
+    elif breached:
+        state = ClockState.BREACHED
+    elif not counting:
+        state = ClockState.PAUSED
+    elif elapsed >= ct.warn:
+        state = ClockState.WARNING
+    else:
+        state = ClockState.RUNNING
+    reports.append(
+        ClockReport(
+            name=ct.name,
+            kind=track.kind,
+            agreement=ct.agreement,
+            cycle=track.cycle,
+            target=within,
+            calendar=ct.cal_name,
+            started_at=track.started,
+            elapsed=elapsed,
+            remaining=within - elapsed,
+            due=due,
+            state=state,
+            running=counting,
+            met_at=stopped if state is ClockState.MET else None,
+            breached_at=due if breached else None,
+            stopped_at=stopped,
+            policy_version=ct.version,
+            priority=priority,
+        )
+    )
+    for threshold, amount, deliver in ct.thresholds:
+        if elapsed >= amount:
+            reached_at = due if amount == within else _crossing(m, ct, segs, amount)
+            if reached_at is None:  # pragma: no cover - elapsed >= amount
+                continue
+            reached = True
+        elif counting:
+            last_start, last_end = segs[-1]
+            before = elapsed - (m.pos(ct, last_end) - m.pos(ct, last_start))
+            reached_at = m.add(ct, last_start, amount - before)
+            reached = False
+        else:
+            continue
+        notify_at = deliver.next_open(reached_at) if deliver is not None else reached_at
+        alerts.append(
+            Alert(
+                clock=ct.name,
+                kind=track.kind,
+                cycle=track.cycle,
+                threshold=threshold.name,
+                action=threshold.action,
+                recipient=threshold.recipient,
+                fraction=threshold.fraction,
+                target=within,
+                reached_at=reached_at,
+                notify_at=notify_at,
+                reached=reached,
+                deferred=notify_at != reached_at,
+                policy_version=ct.version,
+            )
+        )
+
+
+# -- the default policy ----------------------------------------------------------------
+
+
+def default_policy(zone: str = "UTC", *, hours: str = "09:00-17:00") -> SlaPolicy:
+    """The ITIL-style default: P1 around the clock, P2..P5 in business hours.
+
+    The ``"business"`` calendar is Monday to Friday, ``hours`` in ``zone``;
+    ``"24x7"`` is always open. Targets (business time unless marked 24×7):
+
+    ========  ========  ==========  ========  ===========  ==========
+    priority  response  resolution  updates   escalation   vendor
+    ========  ========  ==========  ========  ===========  ==========
+    P1        15m 24×7  4h 24×7     1h 24×7   15m 24×7     4h 24×7
+    P2        30m       8h          2h        30m          8h
+    P3        2h        16h         8h        2h           16h
+    P4        4h        40h         16h       4h           40h
+    P5        8h        80h         40h       8h           80h
+    ========  ========  ==========  ========  ===========  ==========
+
+    >>> policy = default_policy("Europe/Brussels")
+    >>> policy.calendar("business").zone
+    'Europe/Brussels'
+    """
+    h, m = timedelta(hours=1), timedelta(minutes=1)
+    table = (
+        (Priority.CRITICAL, "24x7", 15 * m, 4 * h, 1 * h, 15 * m, 4 * h),
+        (Priority.HIGH, "business", 30 * m, 8 * h, 2 * h, 30 * m, 8 * h),
+        (Priority.MEDIUM, "business", 2 * h, 16 * h, 8 * h, 2 * h, 16 * h),
+        (Priority.LOW, "business", 4 * h, 40 * h, 16 * h, 4 * h, 40 * h),
+        (Priority.PLANNING, "business", 8 * h, 80 * h, 40 * h, 8 * h, 80 * h),
+    )
+    rules = tuple(
+        SlaRule(
+            priority=priority,
+            targets=(
+                Target(kind=ClockKind.RESPONSE, within=response, calendar=cal),
+                Target(kind=ClockKind.RESOLUTION, within=resolution, calendar=cal),
+                Target(kind=ClockKind.UPDATE, within=update, calendar=cal),
+                Target(kind=ClockKind.ESCALATION_RESPONSE, within=ola, calendar=cal),
+                Target(kind=ClockKind.VENDOR, within=vendor, calendar=cal),
+            ),
+        )
+        for priority, cal, response, resolution, update, ola, vendor in table
+    )
+    return SlaPolicy(
+        name="default",
+        calendars=(
+            NamedCalendar(
+                name="business", calendar=BusinessCalendar.weekdays(hours, zone=zone)
+            ),
+            NamedCalendar(name="24x7", calendar=BusinessCalendar.always_open(zone)),
+        ),
+        rules=rules,
+    )
+
+
+DEFAULT_POLICY = default_policy()
+""":func:`default_policy` in UTC (build your own with your desk's zone)."""
+
+
+def _configure_converter(converter: cattrs.Converter) -> None:
+    """Write sets of clock kinds as sorted lists, so policy documents are stable."""
+
+    def is_kind_set(cls: Any) -> bool:
+        return (
+            getattr(cls, "__origin__", None) is frozenset
+            and cls.__args__[0] is ClockKind
+        )
+
+    def unstructure(value: Iterable[ClockKind]) -> list[str]:
+        return sorted(k.value for k in value)
+
+    converter.register_unstructure_hook_func(is_kind_set, unstructure)
+
+
+# -- doctest helpers (not public) ------------------------------------------------------
+
+_T0 = datetime(2026, 3, 2, 9, 0, tzinfo=_UTC)
+
+
+def _demo_ticket() -> Ticket:
+    from deskflow.parties import Customer
+    from deskflow.priority import Impact, Urgency
+    from deskflow.tickets.model import Incident
+
+    return Incident.open(
+        summary="Printer not responding",
+        customer=Customer(id="c-1", name="Alice"),
+        at=_T0,
+        actor="a-1",
+        id="t-demo",
+        impact=Impact.MEDIUM,
+        urgency=Urgency.MEDIUM,
+    )
+
+
+def _demo_alert() -> Alert:
+    return evaluate(_demo_ticket(), at=_T0 + timedelta(hours=2)).alerts[0]
