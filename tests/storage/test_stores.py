@@ -96,7 +96,9 @@ def test_save_appends_and_checks_the_version(store: TicketStore) -> None:
 def test_save_updates_the_head_used_by_queries(store: TicketStore) -> None:
     t = incident("t-1")
     store.add(t)
-    t2 = t.assign(assignee="a-9", group="desktop", at=T0 + timedelta(hours=1), actor="a-1")
+    t2 = t.assign(
+        assignee="a-9", group="desktop", at=T0 + timedelta(hours=1), actor="a-1"
+    )
     store.save(t2, expected_version=1)
     assert store.count(TicketQuery(assignee="a-9", group="desktop")) == 1
     assert store.count(TicketQuery(statuses={Status.NEW})) == 0
@@ -132,7 +134,9 @@ def test_find_filters(store: TicketStore) -> None:
     c = incident("c", customer="c-2", serial="SN-1", minutes=20)
     p = problem("p", minutes=30)
     store.add_many([a, b, c, p])
-    p2 = p.link(relation=LinkRelation.CAUSES, other_id="a", at=p.updated_at, actor="a-1")
+    p2 = p.link(
+        relation=LinkRelation.CAUSES, other_id="a", at=p.updated_at, actor="a-1"
+    )
     store.save(p2, expected_version=1)
 
     def ids(**kw: object) -> list[str]:
@@ -141,7 +145,9 @@ def test_find_filters(store: TicketStore) -> None:
     assert ids(customer_id="c-1") == ["b", "a"]
     assert ids(asset_serial="SN-1") == ["c", "a"]
     assert ids(kinds={TicketKind.PROBLEM}) == ["p"]
-    assert ids(opened_from=T0 + timedelta(minutes=10), opened_to=T0 + timedelta(minutes=30)) == [
+    assert ids(
+        opened_from=T0 + timedelta(minutes=10), opened_to=T0 + timedelta(minutes=30)
+    ) == [
         "c",
         "b",
     ]
@@ -195,7 +201,9 @@ def test_a_full_last_page_has_no_cursor(store: TicketStore) -> None:
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "", "W10", "!!!"])
-def test_a_foreign_cursor_is_a_validation_error(store: TicketStore, cursor: str) -> None:
+def test_a_foreign_cursor_is_a_validation_error(
+    store: TicketStore, cursor: str
+) -> None:
     with pytest.raises(ValidationError) as info:
         store.find(TicketQuery(after=cursor))
     assert info.value.path == "after"
@@ -216,7 +224,9 @@ def test_iter_all_streams_in_id_order(store: TicketStore) -> None:
 
 def test_search_matches_every_word_in_any_field(store: TicketStore) -> None:
     assert isinstance(store, SearchableStore)
-    a = with_notes(incident("a", summary="VPN drops at night"), 1, text="router firmware")
+    a = with_notes(
+        incident("a", summary="VPN drops at night"), 1, text="router firmware"
+    )
     b = incident("b", summary="Printer jam", minutes=5)
     store.add_many([a, b])
     assert [t.id for t in store.search("vpn FIRMWARE")] == ["a"]
@@ -267,7 +277,5 @@ def test_threads_never_lose_an_update(store: TicketStore) -> None:
     assert errors == []
     final = store.get("t-1")
     texts = sorted(n.text for n in final.notes)
-    expected = sorted(
-        f"w{n}-{i} 0" for n in range(threads) for i in range(per_thread)
-    )
+    expected = sorted(f"w{n}-{i} 0" for n in range(threads) for i in range(per_thread))
     assert texts == expected

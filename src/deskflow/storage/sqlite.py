@@ -164,6 +164,7 @@ _ORDER_COLUMN = {
 }
 _CHUNK = 256  # tickets loaded per statement when streaming
 _PREFILTER_CHARS = 200  # a prefix of a word is enough for the search prefilter
+_PREFILTER_TERMS = 16  # and so are a few of its words
 
 
 def _fts5_trigram_available() -> bool:
@@ -781,22 +782,26 @@ class SQLiteStore:
         c.check_search_limit(limit)
         where: list[str] = []
         params: list[Any] = []
-        for word in words:
-            for segment in word.split("\x00"):
-                if not segment:
-                    continue
-                segment = segment[:_PREFILTER_CHARS]
-                if self.full_text and len(segment) >= 3:
-                    where.append(
-                        "id IN (SELECT ticket_id FROM ticket_text WHERE ticket_text MATCH ?)"
-                    )
-                    params.append('body : "' + segment.replace('"', '""') + '"')
-                else:
-                    where.append(
-                        "id IN (SELECT ticket_id FROM ticket_text "
-                        "WHERE body LIKE ? ESCAPE '\\')"
-                    )
-                    params.append("%" + _escape_like(segment) + "%")
+        # The SQL only narrows the candidates (a superset); the exact rule runs
+        # in Python below. NUL ends a string inside LIKE, so words are cut there.
+        segments = {
+            piece[:_PREFILTER_CHARS]
+            for word in words
+            for piece in word.split("\x00")
+            if piece
+        }
+        for segment in sorted(segments, key=len, reverse=True)[:_PREFILTER_TERMS]:
+            if self.full_text and len(segment) >= 3:
+                where.append(
+                    "id IN (SELECT ticket_id FROM ticket_text WHERE ticket_text MATCH ?)"
+                )
+                params.append('body : "' + segment.replace('"', '""') + '"')
+            else:
+                where.append(
+                    "id IN (SELECT ticket_id FROM ticket_text "
+                    "WHERE body LIKE ? ESCAPE '\\')"
+                )
+                params.append("%" + _escape_like(segment) + "%")
         sql = (
             "SELECT id FROM tickets"
             + (" WHERE " + " AND ".join(where) if where else "")
