@@ -413,7 +413,12 @@ def _common(
         Transition(command="take_ownership", sources={S.RESOLVED}),
         Transition(command="customer_reply", sources={S.RESOLVED}),
         Transition(command="route", sources=open_states, target=S.QUEUED),
-        Transition(command="assign", sources=open_states, target=S.ASSIGNED),
+        Transition(
+            command="assign", sources=open_states - {S.ON_HOLD}, target=S.ASSIGNED
+        ),
+        # Handing a held ticket to a colleague does not end the wait: it stays
+        # on hold (its SLA clock stays paused) until someone resumes it.
+        Transition(command="assign", sources={S.ON_HOLD}),
         Transition(
             command="start_work",
             sources=open_states - {S.IN_PROGRESS},
