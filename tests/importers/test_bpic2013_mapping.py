@@ -15,7 +15,7 @@ from deskflow.importers.bpic2013 import VinstRow, map_row, open_ticket, replay_c
 from deskflow.parties import Tier
 from deskflow.priority import Impact, Priority
 from deskflow.tickets import Ticket
-from deskflow.tickets.lifecycle import incident_lifecycle
+from deskflow.tickets.lifecycle import Lifecycle, Transition, incident_lifecycle
 from deskflow.tickets.values import HoldReason, Status
 
 T0 = datetime(2012, 5, 2, 9, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -204,20 +204,80 @@ def test_queued_straight_to_wait_is_accepted() -> None:
 def test_reassigning_a_held_ticket_keeps_it_held() -> None:
     first = [row(IN_PROGRESS), row("Accepted/Wait - User", minutes=1)]
     later = row("Accepted/Wait - User", minutes=2, owner="Lucas")
-    assert names(first, later) == ["assign", "hold"]
+    assert names(first, later) == ["assign"]
     result = replay_case([*first, later])
     assert result.ticket.status is Status.ON_HOLD
     assert result.ticket.assignee == "Lucas"
+    assert result.ticket.hold is not None
+    assert result.ticket.hold.since == first[1].at  # the wait did not restart
+
+
+def test_reassigning_with_a_new_wait_reason_re_holds() -> None:
+    first = [row(IN_PROGRESS), row("Accepted/Wait - User", minutes=1)]
+    later = row("Accepted/Wait - Vendor", minutes=2, owner="Lucas")
+    assert names(first, later) == ["assign", "hold"]
+
+
+def _assign_ends_hold() -> Lifecycle:
+    """The default incident lifecycle, except that assigning a held ticket ends the hold."""
+    base = incident_lifecycle()
+    transitions = [t for t in base.transitions if t.command != "assign"]
+    transitions.append(
+        Transition(
+            command="assign",
+            sources={
+                Status.QUEUED,
+                Status.ASSIGNED,
+                Status.IN_PROGRESS,
+                Status.ON_HOLD,
+                Status.NEW,
+            },
+            target=Status.ASSIGNED,
+        )
+    )
+    return attrs.evolve(base, transitions=tuple(transitions))
+
+
+def test_with_a_lifecycle_where_assign_ends_the_hold_the_wait_is_re_held() -> None:
+    lc = _assign_ends_hold()
+    first = [row(IN_PROGRESS), row("Accepted/Wait - User", minutes=1)]
+    later = row("Accepted/Wait - User", minutes=2, owner="Lucas")
+    ticket = replay_case(first, lifecycle=lc).ticket
+    assert [m.command.name for m in map_row(later, ticket, lifecycle=lc)] == [
+        "assign",
+        "hold",
+    ]
+    back = row(IN_PROGRESS, minutes=3, owner="Kent")
+    assert [m.command.name for m in map_row(back, ticket, lifecycle=lc)] == [
+        "resume",
+        "assign",
+        "start_work",
+    ]
+    result = replay_case([*first, later, back], lifecycle=lc)
+    assert result.accepted
+    assert result.ticket.status is Status.IN_PROGRESS
 
 
 def test_in_progress_after_a_wait_resumes() -> None:
     first = [row(IN_PROGRESS), row("Accepted/Wait - User", minutes=1)]
     assert names(first, row(IN_PROGRESS, minutes=2)) == ["resume"]
     assert names(first, row(IN_PROGRESS, minutes=2, owner="Kent")) == [
-        "resume",
         "assign",
-        "start_work",
+        "resume",
     ]
+    result = replay_case([*first, row(IN_PROGRESS, minutes=2, owner="Kent")])
+    assert (result.ticket.status, result.ticket.assignee) == (
+        Status.IN_PROGRESS,
+        "Kent",
+    )
+
+
+def test_assigned_after_a_wait_resumes_then_assigns() -> None:
+    first = [row(IN_PROGRESS), row("Accepted/Wait - User", minutes=1)]
+    assert names(first, row("Accepted/Assigned", minutes=2)) == ["resume", "assign"]
+    result = replay_case([*first, row("Accepted/Assigned", minutes=2)])
+    assert result.ticket.status is Status.ASSIGNED
+    assert result.ticket.hold is None
 
 
 def test_resolved_resolves_and_a_repeat_is_a_no_op() -> None:

@@ -453,6 +453,8 @@ def map_row(
                 emit(cmd.Confirm(comment=INFERRED), ticket.customer.id)
             emit(cmd.Close(automatic=row.is_system, reason=reason))
         elif key == (_COMPLETED, "Cancelled"):
+            if status is Status.CANCELLED:
+                return ()
             emit(cmd.Cancel(reason="cancelled in VINST"))
         elif key == (_COMPLETED, "Resolved"):
             if status is Status.RESOLVED:
@@ -501,6 +503,17 @@ def map_row(
         emit(cmd.Reopen(reason=f"VINST moved it back to {row.status}/{row.sub_status}"))
         status = Status.IN_PROGRESS
     changed = assignee != row.owner or group != row.group
+    assign = cmd.Assign(assignee=row.owner, group=row.group, tier=row.tier)
+    # Does assigning a held ticket keep it on hold (the default lifecycle),
+    # or end the hold (a host's own lifecycle may say so)?
+    on_hold_assign = (lifecycle or INCIDENT_LIFECYCLE).transition(
+        Status.ON_HOLD, cmd.Assign.name
+    )
+    assign_keeps_hold = on_hold_assign is not None and on_hold_assign.target in (
+        None,
+        Status.ON_HOLD,
+    )
+    resume = cmd.Resume(reason=f"VINST moved it to {row.status}/{row.sub_status}")
 
     if row.status == _QUEUED:
         if status is Status.QUEUED and group == row.group:
@@ -509,23 +522,30 @@ def map_row(
     elif row.sub_status == "Assigned":
         if status is Status.ASSIGNED and not changed:
             return tuple(commands)
-        emit(cmd.Assign(assignee=row.owner, group=row.group, tier=row.tier))
+        if status is Status.ON_HOLD and assign_keeps_hold:
+            emit(resume)
+        emit(assign)
     elif row.sub_status == "In Progress":
         if status is Status.ON_HOLD:
-            emit(cmd.Resume(reason=f"VINST moved it to {row.sub_status}"))
+            if changed and assign_keeps_hold:
+                emit(assign)
+                changed = False
+            emit(resume)
             status = Status.IN_PROGRESS
         if changed:
-            emit(cmd.Assign(assignee=row.owner, group=row.group, tier=row.tier))
+            emit(assign)
             status = Status.ASSIGNED
         if status is not Status.IN_PROGRESS:
             emit(cmd.StartWork())
     else:
         hold_reason = HOLD_REASONS[row.sub_status]
         held = ticket.hold.reason if ticket.hold is not None else None
-        if status is Status.ON_HOLD and held is hold_reason and not changed:
-            return tuple(commands)
         if changed:
-            emit(cmd.Assign(assignee=row.owner, group=row.group, tier=row.tier))
+            emit(assign)
+            if status is not Status.ON_HOLD or not assign_keeps_hold:
+                held = None
+        if status is Status.ON_HOLD and held is hold_reason:
+            return tuple(commands)
         emit(
             cmd.Hold(
                 reason=hold_reason,
