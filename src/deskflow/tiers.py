@@ -968,13 +968,20 @@ class EscalationPolicy:
     ) -> tuple[Advice, ...]:
         """Evaluate every rule for ``ticket`` at the instant ``at``.
 
-        Only events up to ``at`` count, so the same ticket and instant always
-        give the same advice. ``clocks`` are the ticket's SLA clocks
+        The ticket is read as it stood at ``at`` (later events are ignored),
+        so the same timeline and instant always give the same advice. ``clocks`` are the ticket's SLA clocks
         (:class:`SlaReading` or any object with ``name``, ``elapsed``,
         ``target``, ``due``); ``suggested_steps`` the steps the agent is
         about to suggest. Advice comes in rule order.
         """
         ensure_aware(at, "at")
+        if ticket.updated_at > at:
+            # Advice reads the ticket as it stood at ``at``: later events
+            # (a closure, an escalation) must not change what was advised then.
+            earlier = _until(ticket, at)
+            if not earlier:
+                return ()
+            ticket = Ticket.from_events(earlier)
         context = AdviceContext(
             at=at,
             model=self.model,
@@ -1373,3 +1380,42 @@ def notices_since(
                 )
             )
     return tuple(out)
+
+
+def _configure_converter(converter: Any, *, rules: Iterable[type[Any]] = ()) -> None:
+    """Register escalation rules as a tagged union on ``type`` (called by the package converter).
+
+    ``rules`` adds a host's own rule classes (each with a unique ``tag``).
+    """
+    registry: dict[str, type[Any]] = dict(RULE_TYPES)
+    for cls in rules:
+        tag = getattr(cls, "tag", None)
+        if not isinstance(tag, str) or not tag:
+            raise ValidationError(
+                f"rule class {cls.__name__} needs a string 'tag'", path="rules"
+            )
+        if tag in registry and registry[tag] is not cls:
+            raise ValidationError(f"rule tag {tag!r} is already taken", path="rules")
+        registry[tag] = cls
+
+    def unstructure_rule(rule: Any) -> dict[str, Any]:
+        data = converter.unstructure(rule, unstructure_as=type(rule))
+        return {"type": rule.tag, **data}
+
+    def structure_rule(data: Any, _: type) -> Any:
+        if not isinstance(data, dict) or "type" not in data:
+            raise ValueError("an escalation rule is an object with a 'type'")
+        cls = registry.get(data["type"])
+        if cls is None:
+            raise ValueError(
+                f"unknown escalation rule {data['type']!r}; known: "
+                f"{', '.join(sorted(registry))}"
+            )
+        return converter.structure({k: v for k, v in data.items() if k != "type"}, cls)
+
+    converter.register_unstructure_hook_func(
+        lambda t: t is EscalationRule, unstructure_rule
+    )
+    converter.register_structure_hook_func(
+        lambda t: t is EscalationRule, structure_rule
+    )
