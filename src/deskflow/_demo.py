@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from deskflow.errors import IncompleteHandoff
 from deskflow.parties import Agent, Asset, Customer, Tier
 from deskflow.priority import Impact, Urgency
+from deskflow.storage.protocol import TicketQuery
 from deskflow.tickets import (
     ArticleRef,
     ArticleUsage,
@@ -211,19 +212,52 @@ def format_timeline(ticket: Ticket) -> str:
     return "\n".join(lines)
 
 
-def run() -> int:
-    """Run the demo, printing each step and the final timeline."""
+def run(db: str | None = None) -> int:
+    """Run the demo, printing each step and the final timeline.
+
+    With ``db``, every step is saved to that SQLite file as it happens (the
+    store appends each step's events); a case already stored there is
+    loaded and shown instead of being played again.
+    """
+    from deskflow.storage import SQLiteStore, TicketStore
+
+    store: TicketStore | None = SQLiteStore(db) if db is not None else None
+    saved = 0
 
     def show(title: str, ticket: Ticket) -> None:
+        nonlocal saved
         print(f"* {title}")
         print(
             f"    {ticket.reference}  status={ticket.status.value}  "
             f"priority={ticket.priority.label}  tier={ticket.tier.value}  "
             f"owner={ticket.owner}  assignee={ticket.assignee}"
         )
+        if store is not None:
+            if saved == 0:
+                store.add(ticket)
+            else:
+                store.save(ticket, expected_version=saved)
+            saved = ticket.version
 
-    print("deskflow demo: the counsellor's printer\n")
-    inc = build_case(show)
-    print("\nTimeline:")
-    print(format_timeline(inc))
+    try:
+        print("deskflow demo: the counsellor's printer\n")
+        if store is not None and store.count(TicketQuery(customer_id=ALICE.id)):
+            inc = store.find(TicketQuery(customer_id=ALICE.id, limit=1)).items[0]
+            print(
+                f"The case is already stored in {db}: loaded {inc.reference} "
+                f"({inc.version} events) instead of playing it again."
+            )
+        else:
+            inc = build_case(show)
+            if store is not None:
+                print(f"\nSaved {inc.reference} ({inc.version} events) to {db}.")
+        print("\nTimeline:")
+        print(format_timeline(inc))
+        if store is not None:
+            print(
+                f"\nShow it again with: python -m deskflow show {inc.reference} --db {db}"
+            )
+    finally:
+        if store is not None:
+            store.close()
     return 0
