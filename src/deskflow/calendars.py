@@ -417,14 +417,15 @@ class OpenPeriod:
 
     @property
     def duration(self) -> timedelta:
-        """Real time from ``start`` to ``end``.
+        """Real time from ``start`` to ``end`` (exact across a DST change).
 
         >>> from datetime import timezone
         >>> OpenPeriod(start=datetime(2026, 1, 5, 9, tzinfo=timezone.utc),
         ...            end=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)).duration
         datetime.timedelta(seconds=1800)
         """
-        return self.end - self.start
+        # Python subtracts two datetimes sharing a tzinfo by wall clock.
+        return self.end.astimezone(timezone.utc) - self.start.astimezone(timezone.utc)
 
 
 def _check_zone(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -800,8 +801,7 @@ class BusinessCalendar:
             opening = _instant(self.next_open(core.to_datetime(u)), "at")
             if opening >= v:
                 break
-            closing = self._run_end(opening)
-            closing = min(closing, v)
+            closing = self._run_end(opening, v)
             periods.append(
                 OpenPeriod(
                     start=core.to_datetime(opening), end=core.to_datetime(closing)
@@ -810,16 +810,16 @@ class BusinessCalendar:
             u = closing
         return tuple(periods)
 
-    def _run_end(self, u: int) -> int:
-        """The end of the open run containing the open instant ``u``."""
+    def _run_end(self, u: int, limit: int) -> int:
+        """The end of the open run containing the open instant ``u``, at most ``limit``."""
         core = self._core
         while True:
             tables = core.tables
             if tables is not None:
-                end = tables.run_end(u)
+                end = tables.run_end(u, limit)
                 if end is not None:
                     return end
-            core.extend_to(u, forward=True)
+            core.extend_to(u, limit)
 
     def __repr__(self) -> str:
         parts = [f"zone={self.zone!r}", f"hours={_describe_week(self.hours)!r}"]
@@ -1062,9 +1062,9 @@ class _Tables:
         wall = weeks * _WEEK + self.t_starts[k] + rest - self.t_cum_before[k] - _SHIFT
         return wall - self.offset_after[i - 1]
 
-    def run_end(self, u: int) -> int | None:
-        """For an open instant u, the end of the open run containing it."""
-        while True:
+    def run_end(self, u: int, limit: int) -> int | None:
+        """For an open instant u, the end of its open run, at most ``limit``."""
+        while u < limit:
             clock = self.clock_at(u)
             if clock is None:
                 return None
@@ -1084,8 +1084,9 @@ class _Tables:
             if probe is None:
                 return None
             if probe == after:
-                return end
+                return min(end, limit)
             u = end
+        return limit
 
 
 class _Core:

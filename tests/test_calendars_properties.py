@@ -1,0 +1,309 @@
+"""Property tests for deskflow.calendars, and a minute-stepping oracle.
+
+The oracle re-derives open time from the definition (an instant is open when
+the calendar's wall clock shows a time inside that date's ranges) by looking
+at every minute, so it shares no code with the fast path. Calendars here use
+a 30-minute grid and the zones chosen move their clocks on whole half hours,
+so the open state is constant within each minute.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from deskflow.calendars import (
+    BusinessCalendar,
+    Closure,
+    Weekday,
+    WeekdayHours,
+    WorkingDay,
+)
+
+UTC = timezone.utc
+MINUTE = timedelta(minutes=1)
+US = timedelta(microseconds=1)
+ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Asia/Kolkata",
+    "UTC",
+)
+# DST transitions of 2026 in the zones above, and New Year.
+ANCHORS = (
+    datetime(2026, 3, 8, 7, tzinfo=UTC),  # New York springs forward
+    datetime(2026, 3, 29, 1, tzinfo=UTC),  # Berlin springs forward
+    datetime(2026, 4, 4, 15, tzinfo=UTC),  # Lord Howe falls back 30 min
+    datetime(2026, 10, 3, 15, 30, tzinfo=UTC),  # Lord Howe springs forward 30 min
+    datetime(2026, 10, 25, 1, tzinfo=UTC),  # Berlin falls back
+    datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York falls back
+    datetime(2026, 12, 31, 23, tzinfo=UTC),  # New Year
+)
+
+
+def _text(half_hours: int) -> str:
+    return f"{half_hours // 2:02d}:{30 * (half_hours % 2):02d}"
+
+
+@st.composite
+def day_ranges(draw: st.DrawFn, *, allow_empty: bool = True) -> str:
+    """A comma-separated range spec on a 30-minute grid (00:00 to 24:00)."""
+    points = draw(
+        st.lists(
+            st.integers(0, 48),
+            min_size=0 if allow_empty else 2,
+            max_size=6,
+            unique=True,
+        ).map(sorted)
+    )
+    if len(points) % 2:
+        points = points[:-1]
+    return ",".join(f"{_text(a)}-{_text(b)}" for a, b in zip(points[::2], points[1::2]))
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> BusinessCalendar:
+    zone = draw(st.sampled_from(ZONES))
+    if draw(st.booleans()):
+        return BusinessCalendar.always_open(zone)
+    specs = draw(st.lists(day_ranges(), min_size=7, max_size=7))
+    if not any(specs):
+        specs[0] = draw(day_ranges(allow_empty=False))
+    hours = tuple(
+        WeekdayHours(weekday=day, ranges=spec)
+        for day, spec in zip(Weekday, specs, strict=True)
+        if spec
+    )
+    around = draw(st.sampled_from(ANCHORS)).date()
+    nearby = st.integers(-4, 8).map(lambda n: around + timedelta(days=n))
+    holidays = draw(st.lists(nearby, max_size=3, unique=True))
+    extra_days = tuple(
+        WorkingDay(date=d, ranges=draw(day_ranges(allow_empty=False)))
+        for d in draw(st.lists(nearby, max_size=2, unique=True))
+        if d not in holidays
+    )
+    closures: tuple[Closure, ...] = ()
+    if draw(st.booleans()):
+        closures = (
+            Closure(
+                rule=f"FREQ=WEEKLY;BYDAY={draw(st.sampled_from(['MO', 'WE', 'FR', 'SU']))}",
+                start=date(2026, 1, 1),
+                ranges=draw(day_ranges(allow_empty=False)),
+            ),
+        )
+    return BusinessCalendar(
+        zone=zone,
+        hours=hours,
+        holidays=holidays,
+        extra_days=extra_days,
+        closures=closures,
+    )
+
+
+def minute_starts() -> st.SearchStrategy[datetime]:
+    return st.builds(
+        lambda anchor, minutes: anchor + minutes * MINUTE,
+        st.sampled_from(ANCHORS),
+        st.integers(-3 * 1440, 3 * 1440),
+    )
+
+
+def any_starts() -> st.SearchStrategy[datetime]:
+    zones = st.sampled_from([UTC, *(ZoneInfo(z) for z in ZONES)])
+    return st.builds(
+        lambda anchor, micros, tz: (anchor + micros * US).astimezone(tz),
+        st.sampled_from(ANCHORS),
+        st.integers(-10 * 86_400 * 10**6, 10 * 86_400 * 10**6),
+        zones,
+    )
+
+
+def utc(value: datetime) -> datetime:
+    """Compare instants in UTC: Python compares two datetimes sharing a tzinfo
+    by wall clock, ignoring fold, which is wrong inside a repeated hour."""
+    return value.astimezone(UTC)
+
+
+durations = st.integers(0, 400 * 3600 * 10**6).map(lambda n: n * US)
+
+
+# -- the oracle -------------------------------------------------------------------
+
+
+def _seconds(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+class Oracle:
+    """Open time by the definition, one minute at a time (tests only)."""
+
+    def __init__(self, cal: BusinessCalendar) -> None:
+        self.cal = cal
+        self.tz = ZoneInfo(cal.zone)
+        self.weekly = {h.weekday.index: h.ranges for h in cal.hours}
+        self.extra = {d.date: d.ranges for d in cal.extra_days}
+        self.closures = [
+            (
+                {
+                    o.date()
+                    for o in rrulestr(
+                        "RRULE:" + c.rule,
+                        dtstart=datetime(c.start.year, c.start.month, c.start.day),
+                    ).between(datetime(2025, 1, 1), datetime(2028, 1, 1), inc=True)
+                },
+                c.ranges,
+            )
+            for c in cal.closures
+        ]
+
+    def is_open(self, instant: datetime) -> bool:
+        local = instant.astimezone(self.tz)
+        day = local.date()
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        if day in self.extra:
+            ranges = self.extra[day]
+        elif day in self.cal.holidays:
+            return False
+        else:
+            ranges = self.weekly.get(day.weekday(), ())
+        if not any(_seconds(r.start) <= second < _seconds(r.end) for r in ranges):
+            return False
+        for dates, closed in self.closures:
+            if day in dates and any(
+                _seconds(r.start) <= second < _seconds(r.end) for r in closed
+            ):
+                return False
+        return True
+
+    def add(self, start: datetime, minutes: int) -> datetime:
+        at, used = start, 0
+        while True:
+            if self.is_open(at):
+                used += 1
+                if used == minutes:
+                    return at + MINUTE
+            at += MINUTE
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        count, at = 0, start
+        while at < end:
+            count += self.is_open(at)
+            at += MINUTE
+        return count * MINUTE
+
+
+@settings(max_examples=40)
+@given(calendars(), minute_starts(), st.integers(1, 900))
+def test_add_agrees_with_the_oracle(
+    cal: BusinessCalendar, start: datetime, minutes: int
+) -> None:
+    assume(cal.weekly_hours >= timedelta(minutes=minutes))
+    expected = Oracle(cal).add(start, minutes)
+    assert cal.add(start, minutes * MINUTE) == expected
+
+
+@settings(max_examples=40)
+@given(calendars(), minute_starts(), st.integers(0, 4 * 1440))
+def test_elapsed_agrees_with_the_oracle(
+    cal: BusinessCalendar, start: datetime, minutes: int
+) -> None:
+    end = start + minutes * MINUTE
+    assert cal.elapsed(start, end) == Oracle(cal).elapsed(start, end)
+
+
+@settings(max_examples=40)
+@given(calendars(), minute_starts())
+def test_is_open_and_next_open_agree_with_the_oracle(
+    cal: BusinessCalendar, start: datetime
+) -> None:
+    oracle = Oracle(cal)
+    assert cal.is_open(start) == oracle.is_open(start)
+    opening = cal.next_open(start)
+    at = start
+    while not oracle.is_open(at):
+        at += MINUTE
+    assert opening == at
+
+
+# -- algebraic properties of the fast path ---------------------------------------------
+
+
+@given(calendars(), any_starts(), durations, durations)
+def test_add_composes(
+    cal: BusinessCalendar, start: datetime, a: timedelta, b: timedelta
+) -> None:
+    assert utc(cal.add(cal.add(start, a), b)) == utc(cal.add(start, a + b))
+    assert utc(cal.add(cal.add(start, -a), -b)) == utc(cal.add(start, -(a + b)))
+
+
+@given(calendars(), any_starts(), durations)
+def test_elapsed_inverts_add(
+    cal: BusinessCalendar, start: datetime, d: timedelta
+) -> None:
+    assert cal.elapsed(start, cal.add(start, d)) == d
+    assert cal.elapsed(start, cal.add(start, -d)) == -d
+
+
+@given(calendars(), any_starts(), durations, durations)
+def test_add_is_monotone(
+    cal: BusinessCalendar, start: datetime, a: timedelta, b: timedelta
+) -> None:
+    small, large = sorted((a, b))
+    assert utc(cal.add(start, small)) <= utc(cal.add(start, large))
+    later = utc(start) + abs(
+        a - b
+    )  # in UTC: aware arithmetic within one zone is wall-clock
+    assert utc(cal.add(start, a)) <= utc(cal.add(later, a))
+    assert utc(cal.add(start, -a)) <= utc(cal.add(later, -a))
+
+
+@given(calendars(), any_starts(), durations)
+def test_deadline_lies_in_open_time_or_at_its_closing(
+    cal: BusinessCalendar, start: datetime, d: timedelta
+) -> None:
+    assume(d > timedelta(0))
+    deadline = cal.add(start, d)
+    # the last microsecond used was open; the deadline itself may be a closing instant
+    assert cal.is_open(deadline - US)
+    assert deadline.tzinfo is cal.tzinfo
+    backwards = cal.add(start, -d)
+    assert cal.is_open(backwards)
+
+
+@given(calendars(), any_starts(), durations)
+def test_backwards_undoes_forwards_from_the_opening(
+    cal: BusinessCalendar, start: datetime, d: timedelta
+) -> None:
+    assume(d > timedelta(0))
+    assert utc(cal.add(cal.add(start, d), -d)) == utc(cal.next_open(start))
+
+
+@given(calendars(), any_starts(), any_starts())
+def test_elapsed_is_antisymmetric_and_bounded(
+    cal: BusinessCalendar, a: datetime, b: datetime
+) -> None:
+    forward = cal.elapsed(a, b)
+    assert cal.elapsed(b, a) == -forward
+    assert abs(forward) <= abs(utc(b) - utc(a))
+
+
+@given(
+    calendars(), any_starts(), st.integers(1, 5 * 86_400 * 10**6).map(lambda n: n * US)
+)
+def test_open_periods_sum_to_elapsed(
+    cal: BusinessCalendar, start: datetime, span: timedelta
+) -> None:
+    end = utc(start) + span
+    periods = cal.open_periods(start, end)
+    assert sum((p.duration for p in periods), timedelta(0)) == cal.elapsed(start, end)
+    for before, after in zip(periods, periods[1:], strict=False):
+        assert utc(before.end) < utc(after.start)
+    for p in periods:
+        assert cal.is_open(p.start)
+        assert not cal.is_open(p.end) or utc(p.end) == end
