@@ -50,8 +50,12 @@ from deskflow.tickets import (
     Step,
     StepOutcome,
 )
+from deskflow.tickets.model import make_reference
+from deskflow.tickets.values import TicketKind
 
 _PASSED = VerificationOutcome.PASSED
+# The demo's incident (deskflow._demo.build_case) is opened with this id.
+_REFERENCE = make_reference(TicketKind.INCIDENT, "inc-demo-printer")
 
 
 def _at(minutes: float) -> datetime:
@@ -220,8 +224,8 @@ def good_call() -> Call:
             to_group="field-technicians",
             to_tier=Tier.L3,
             told=frozenset(BriefingPart),
-            said="A field technician will come to B2.14 within 30 minutes; your "
-            "ticket number is on its way by email. I stay your contact.",
+            said="A field technician will come to B2.14 within 30 minutes. Your "
+            f"ticket number is {_REFERENCE}; I stay your contact.",
             understood=True,
         ),
         NextStepAgreed(at=_at(14.5), text="on-site check of the network port"),
