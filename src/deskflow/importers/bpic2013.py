@@ -15,14 +15,14 @@ decides which):
 VINST Status / Sub Status          deskflow commands
 =================================  =========================================
 Queued / Awaiting Assignment       ``Route`` to ``Involved ST`` (no-op if already queued there)
-Accepted / Assigned                ``Assign`` the owner in ``Involved ST``
-Accepted / In Progress             ``Resume`` (if on hold), ``Assign`` (if the owner or team changed), ``StartWork``
-Accepted / Wait - <reason>         ``Assign`` (if changed), ``Hold`` with the mapped reason and a nominal time frame
+Accepted / Assigned                ``Resume`` (if on hold), ``Assign`` the owner in ``Involved ST``
+Accepted / In Progress             ``Assign`` (if the owner or team changed), then ``Resume`` (if on hold) or ``StartWork``
+Accepted / Wait - <reason>         ``Assign`` (if changed; a held ticket stays held), ``Hold`` with the mapped reason and a nominal time frame (unless already held for it)
 Completed / Resolved               ``Resolve``
 Completed / In Call                ``Resolve(first_contact=True)``, ``Confirm`` by the customer, and ``Close`` if it is the case's last row
 Completed / Closed                 ``Close`` (``automatic`` when the owner is the ``Siebel`` system)
 Completed / Cancelled              ``Cancel``
-any Accepted/Queued after Resolved ``Reopen`` first, then as above
+Accepted or Queued after Resolved  ``Reopen`` first, then as above
 Unmatched / Unmatched              not mappable: the case is rejected (rule ``export-artefact``)
 =================================  =========================================
 
