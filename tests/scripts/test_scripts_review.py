@@ -574,3 +574,15 @@ def test_adding_a_conforming_step_adds_no_finding(call: Call, action: str) -> No
         return {(f.rule, f.at) for f in review(call, DEFAULT_SCRIPT)}
 
     assert key(longer) <= key(call)
+
+
+def test_question_from_a_script_step_seeks_the_step_fact() -> None:
+    ask = QuestionAsked(
+        at=m(1),
+        kind=QuestionKind.CLOSED,
+        text="Which printer is it?",
+        answer="CN-4821-X",
+        step_id="ask-asset",
+    )
+    assert rules(make((ask,)), ticket=TICKET) == ["redundant-question"]
+    assert rules(make((ask,))) == []

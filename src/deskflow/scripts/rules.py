@@ -401,6 +401,7 @@ class _Reviewer:
     ) -> None:
         self.call = call
         self.script = script
+        self.script_steps = {step.id: step for step in script.steps}
         self.policy = policy
         self.known = set(known)
         self.tried = set(tried)
@@ -551,6 +552,10 @@ class _Reviewer:
 
     def on_question(self, index: int, event: QuestionAsked) -> None:
         fact = event.fact
+        if fact is None and event.step_id is not None:
+            # A question asked from a script step seeks the fact the step establishes.
+            scripted = self.script_steps.get(event.step_id)
+            fact = scripted.establishes if scripted is not None else None
         if fact is not None:
             if event.kind is not QuestionKind.CONFIRMING and fact in self.known:
                 self.add(
