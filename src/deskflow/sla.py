@@ -103,6 +103,7 @@ __all__ = [
     "ThresholdAction",
     "default_policy",
     "evaluate",
+    "format_hours",
 ]
 
 _UTC = timezone.utc
@@ -476,6 +477,7 @@ class _CTarget:
         "always",
         "cal",
         "cal_name",
+        "key",
         "kind",
         "name",
         "policy",
@@ -492,6 +494,7 @@ class _CTarget:
         self.kind = target.kind
         self.within = target.within
         self.cal = cal
+        self.key = id(cal)
         self.cal_name = target.calendar
         self.agreement = target.agreement
         self.name = target.name
@@ -506,7 +509,7 @@ class _CTarget:
                 target.within * t.fraction,
                 policy.calendar(t.deliver_on) if t.deliver_on else None,
             )
-            for t in policy.thresholds
+            for t in sorted(policy.thresholds, key=lambda t: t.fraction)
             if not t.clocks or target.kind in t.clocks
         )
 
@@ -522,7 +525,9 @@ def _is_always_open(cal: BusinessCalendar) -> bool:
 
 
 _RuleKey = tuple[TicketKind | None, Priority, str | None]
-_Compiled = dict[tuple[ClockKind, Tier | None], _CTarget]
+# Hot-path keys are ints and strings: Enum.__hash__ is Python code.
+_Compiled = dict[tuple[int, str | None], _CTarget]
+_BIT = {kind: 1 << index for index, kind in enumerate(ClockKind)}
 
 
 @attrs.frozen(kw_only=True)
@@ -570,7 +575,7 @@ class SlaPolicy:
     _rules: dict[_RuleKey, _Compiled] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _paused: dict[tuple[Status, HoldReason | None], frozenset[ClockKind]] = attrs.field(
+    _paused: dict[tuple[str, str | None], int] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
 
@@ -608,17 +613,19 @@ class SlaPolicy:
                         f"no calendar named {target.calendar!r} (calendars: {known})",
                         path=f"rules[{r}].targets[{t}].calendar",
                     )
-                table[(target.kind, target.to_tier)] = _CTarget(target, self, cal)
+                tier = target.to_tier._value_ if target.to_tier is not None else None
+                table[(_BIT[target.kind], tier)] = _CTarget(target, self, cal)
             compiled[key] = table
         object.__setattr__(self, "_rules", compiled)
-        paused: dict[tuple[Status, HoldReason | None], frozenset[ClockKind]] = {}
+        paused: dict[tuple[str, str | None], int] = {}
         for status in Status:
             for reason in (None, *HoldReason):
-                kinds: set[ClockKind] = set()
+                mask = 0
                 for rule_ in self.pause_rules:
                     if rule_.matches(status, reason):
-                        kinds |= rule_.clocks
-                paused[(status, reason)] = frozenset(kinds)
+                        for kind in rule_.clocks:
+                            mask |= _BIT[kind]
+                paused[(status._value_, reason._value_ if reason else None)] = mask
         object.__setattr__(self, "_paused", paused)
 
     def calendar(self, name: str) -> BusinessCalendar:
@@ -974,6 +981,7 @@ class _Track:
     """One clock (one cycle) while the timeline is read."""
 
     __slots__ = (
+        "bit",
         "cycle",
         "frozen",
         "intervals",
@@ -983,6 +991,7 @@ class _Track:
         "started",
         "stop_met",
         "stopped",
+        "tier",
         "to_tier",
     )
 
@@ -995,6 +1004,8 @@ class _Track:
         to_tier: Tier | None = None,
     ) -> None:
         self.kind = kind
+        self.bit = _BIT[kind]
+        self.tier = to_tier._value_ if to_tier is not None else None
         self.cycle = cycle
         self.started = started
         self.intervals = intervals
@@ -1009,21 +1020,30 @@ class _Track:
 class _Measure:
     """Per-evaluation memo of calendar positions (business time since a reference)."""
 
-    __slots__ = ("memo",)
+    __slots__ = ("anchor", "memo")
 
-    def __init__(self) -> None:
+    def __init__(self, anchor: datetime) -> None:
+        # Positions count from the ticket's opening, so calendars never need
+        # tables for years the ticket did not live through.
+        self.anchor = anchor
         self.memo: dict[int, dict[datetime, timedelta]] = {}
 
     def pos(self, ct: _CTarget, at: datetime) -> timedelta:
         if ct.always:
-            return at - _EPOCH
-        memo = self.memo.get(id(ct.cal))
+            return at - _EPOCH  # a different tzinfo: exact, not wall-clock
+        memo = self.memo.get(ct.key)
         if memo is None:
-            memo = self.memo[id(ct.cal)] = {}
+            memo = self.memo[ct.key] = {}
         found = memo.get(at)
         if found is None:
-            found = memo[at] = ct.cal.elapsed(_EPOCH, at)
+            found = memo[at] = ct.cal.elapsed(self.anchor, at)
         return found
+
+    def lengths(
+        self, ct: _CTarget, segs: list[tuple[datetime, datetime]]
+    ) -> list[timedelta]:
+        pos = self.pos
+        return [pos(ct, stop) - pos(ct, start) for start, stop in segs]
 
     @staticmethod
     def add(ct: _CTarget, start: datetime, amount: timedelta) -> datetime:
@@ -1039,32 +1059,32 @@ def _segments(track: _Track, end: datetime) -> list[tuple[datetime, datetime]]:
 
 
 def _crossing(
-    m: _Measure, ct: _CTarget, segs: list[tuple[datetime, datetime]], amount: timedelta
+    ct: _CTarget,
+    segs: list[tuple[datetime, datetime]],
+    lengths: list[timedelta],
+    amount: timedelta,
 ) -> datetime | None:
     """The earliest instant the clock's elapsed time reaches ``amount``, if it did."""
     cum = _ZERO
-    for start, stop in segs:
-        length = m.pos(ct, stop) - m.pos(ct, start)
+    for (start, _), length in zip(segs, lengths, strict=True):
         if cum + length >= amount:
-            return m.add(ct, start, amount - cum)
+            return _Measure.add(ct, start, amount - cum)
         cum += length
     return None
 
 
-def _elapsed(
-    m: _Measure, ct: _CTarget, segs: list[tuple[datetime, datetime]]
-) -> timedelta:
-    total = _ZERO
-    for start, stop in segs:
-        total += m.pos(ct, stop) - m.pos(ct, start)
-    return total
-
-
 def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: datetime) -> bool:
     segs = _segments(track, end)
-    if _elapsed(m, ct, segs) < ct.within:
+    # Business time never exceeds real time: most clocks are ruled out cheaply.
+    real = _ZERO
+    for start, stop in segs:
+        real += (stop - _EPOCH) - (start - _EPOCH)
+    if real < ct.within:
         return False
-    due = _crossing(m, ct, segs, ct.within)
+    lengths = m.lengths(ct, segs)
+    if sum(lengths, _ZERO) < ct.within:
+        return False
+    due = _crossing(ct, segs, lengths, ct.within)
     return due is not None and due < end
 
 
@@ -1073,13 +1093,15 @@ def evaluate(
     *,
     at: datetime,
     policy: SlaPolicy | PolicyHistory | None = None,
+    alerts: bool = True,
 ) -> Evaluation:
     """Every SLA, OLA and underpinning-contract clock of ``ticket`` as seen at ``at``.
 
     A pure function of the timeline: only events at or before ``at`` count,
     so the result equals what an observer saw at ``at``. ``policy`` is one
     :class:`SlaPolicy` or a :class:`PolicyHistory` of versions (the default
-    is :data:`DEFAULT_POLICY`).
+    is :data:`DEFAULT_POLICY`). ``alerts=False`` skips the thresholds (a
+    host that only shows clock states saves the calendar look-ups they cost).
 
     >>> e = evaluate(_demo_ticket(), at=_T0 + timedelta(hours=7))
     >>> r = e.clock(ClockKind.RESPONSE)
@@ -1125,8 +1147,8 @@ def evaluate(
     paused_map = pol._paused
     status = opened.status or Status.NEW
     hold: HoldReason | None = None
-    paused = paused_map[(status, None)]
-    m = _Measure()
+    paused = paused_map[(status._value_, None)]
+    m = _Measure(opened.at)
 
     tracks: list[_Track] = []
     live: list[_Track] = []
@@ -1141,7 +1163,7 @@ def evaluate(
     vendor_holds = 0
 
     def start(track: _Track, t: datetime) -> _Track:
-        if track.kind not in paused:
+        if not track.bit & paused:
             track.open_since = t
         tracks.append(track)
         live.append(track)
@@ -1169,7 +1191,7 @@ def evaluate(
 
     def repause(t: datetime) -> None:
         for track in live:
-            if track.kind in paused:
+            if track.bit & paused:
                 if track.open_since is not None:
                     track.intervals.append((track.open_since, t))
                     track.open_since = None
@@ -1190,7 +1212,7 @@ def evaluate(
             periods.append((next_from, pol))
             table = pol._compiled_for(kind, priority, service_level)
             paused_map = pol._paused
-            paused = paused_map[(status, hold)]
+            paused = paused_map[(status._value_, hold._value_ if hold else None)]
             repause(next_from)
             next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
         cls = e.__class__
@@ -1274,7 +1296,7 @@ def evaluate(
             new_status = status
         if new_status is not status or new_hold is not hold:
             status, hold = new_status, new_hold
-            paused = paused_map[(status, hold)]
+            paused = paused_map[(status._value_, hold._value_ if hold else None)]
             repause(t)
             on_vendor = status is Status.ON_HOLD and hold is HoldReason.AWAITING_VENDOR
             if on_vendor and (vendor is None or vendor.stopped is not None):
@@ -1290,19 +1312,19 @@ def evaluate(
         periods.append((next_from, pol))
         table = pol._compiled_for(kind, priority, service_level)
         paused_map = pol._paused
-        paused = paused_map[(status, hold)]
+        paused = paused_map[(status._value_, hold._value_ if hold else None)]
         repause(next_from)
         next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
 
     reports: list[ClockReport] = []
-    alerts: list[Alert] = []
+    found: list[Alert] | None = [] if alerts else None
     for track in tracks:
         ct = track.frozen if track.frozen is not None else _lookup(table, track)
         if ct is None:
             continue
-        _report(m, ct, track, at, track.prio or priority, reports, alerts)
-    if len(alerts) > 1:
-        alerts.sort(key=_alert_order)
+        _report(m, ct, track, at, track.prio or priority, reports, found)
+    if found is not None and len(found) > 1:
+        found.sort(key=_alert_order)
     out_periods = tuple(
         PolicyPeriod(
             start=begin,
@@ -1316,7 +1338,7 @@ def evaluate(
         ticket_id=ticket.id,
         at=at,
         clocks=tuple(reports),
-        alerts=tuple(alerts),
+        alerts=tuple(found) if found else (),
         periods=out_periods,
     )
 
@@ -1326,11 +1348,11 @@ def _alert_order(alert: Alert) -> tuple[datetime, str, int, float]:
 
 
 def _lookup(table: _Compiled, track: _Track) -> _CTarget | None:
-    if track.to_tier is not None:
-        found = table.get((track.kind, track.to_tier))
+    if track.tier is not None:
+        found = table.get((track.bit, track.tier))
         if found is not None:
             return found
-    return table.get((track.kind, None))
+    return table.get((track.bit, None))
 
 
 def _report(
@@ -1340,21 +1362,20 @@ def _report(
     at: datetime,
     priority: Priority,
     reports: list[ClockReport],
-    alerts: list[Alert],
+    alerts: list[Alert] | None,
 ) -> None:
     stopped = track.stopped
     end = stopped if stopped is not None else at
     counting = track.open_since is not None
     segs = _segments(track, end)
     within = ct.within
-    elapsed = _elapsed(m, ct, segs) if segs else _ZERO
+    lengths = m.lengths(ct, segs)
+    elapsed = sum(lengths, _ZERO)
     due: datetime | None = None
     if elapsed >= within:
-        due = _crossing(m, ct, segs, within)
+        due = _crossing(ct, segs, lengths, within)
     elif counting or (stopped is not None and segs and segs[-1][1] == stopped):
-        last_start, last_end = segs[-1]
-        before = elapsed - (m.pos(ct, last_end) - m.pos(ct, last_start))
-        due = m.add(ct, last_start, within - before)
+        due = _Measure.add(ct, segs[-1][0], within - elapsed + lengths[-1])
     breached = due is not None and elapsed >= within and due < end
     if stopped is not None:
         if breached:
@@ -1390,19 +1411,23 @@ def _report(
             priority=priority,
         )
     )
-    for threshold, amount, deliver in ct.thresholds:
+    if alerts is None:
+        return
+    for threshold, amount, deliver in ct.thresholds:  # sorted by fraction
         if elapsed >= amount:
-            reached_at = due if amount == within else _crossing(m, ct, segs, amount)
+            reached_at = (
+                due if amount == within else _crossing(ct, segs, lengths, amount)
+            )
             if reached_at is None:  # pragma: no cover - elapsed >= amount
                 continue
             reached = True
         elif counting:
-            last_start, last_end = segs[-1]
-            before = elapsed - (m.pos(ct, last_end) - m.pos(ct, last_start))
-            reached_at = m.add(ct, last_start, amount - before)
+            # Only the next threshold of a running clock is projected: it is
+            # the one a scheduler must wake up for.
+            reached_at = _Measure.add(ct, segs[-1][0], amount - elapsed + lengths[-1])
             reached = False
         else:
-            continue
+            break
         notify_at = deliver.next_open(reached_at) if deliver is not None else reached_at
         alerts.append(
             Alert(
@@ -1421,6 +1446,8 @@ def _report(
                 policy_version=ct.version,
             )
         )
+        if not reached:
+            break
 
 
 # -- the default policy ----------------------------------------------------------------
