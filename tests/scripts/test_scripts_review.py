@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import deskflow
 from deskflow import Asset, Customer, Incident, Note
 from deskflow._demo_calls import good_call, poor_call
 from deskflow.errors import ValidationError
@@ -586,3 +587,18 @@ def test_question_from_a_script_step_seeks_the_step_fact() -> None:
     )
     assert rules(make((ask,)), ticket=TICKET) == ["redundant-question"]
     assert rules(make((ask,))) == []
+
+
+def test_findings_and_policy_round_trip() -> None:
+    findings = review(poor_call(), DEFAULT_SCRIPT)
+    for finding in findings:
+        assert deskflow.loads(deskflow.dumps(finding), type(finding)) == finding
+    policy = ReviewPolicy(
+        brief_mute=timedelta(seconds=45),
+        disabled=frozenset({"hold-no-thanks", "greeting-late"}),
+    )
+    data = deskflow.to_dict(policy)
+    assert data["disabled"] == ["greeting-late", "hold-no-thanks"]
+    assert deskflow.from_dict(data, ReviewPolicy) == policy
+    with pytest.raises(ValidationError, match="unknown rule"):
+        deskflow.from_dict({"disabled": ["nope"]}, ReviewPolicy)
