@@ -12,8 +12,10 @@ Layout of a deskflow database (schema version :data:`SCHEMA_VERSION`):
   ``version`` checked by every save.
 - ``links``: who links to whom, for ``TicketQuery(linked_to=...)``.
 - ``ticket_text``: case-folded summaries, descriptions and note texts for
-  :meth:`SQLiteStore.search` (an FTS5 trigram index when this SQLite has
-  one, a plain table scanned with ``LIKE`` otherwise).
+  :meth:`SQLiteStore.search`, appended like events. When this SQLite has
+  FTS5, ``ticket_fts`` indexes it with trigrams; the index catches up at
+  the next search, so a save never pays for it. Without FTS5 the table is
+  scanned with an escaped ``LIKE``.
 - ``deskflow_migrations``: the migrations applied, one row each.
 
 ``get`` rebuilds the typed ticket by folding its events
@@ -127,11 +129,15 @@ _SCHEMA_1 = (
         PRIMARY KEY (other_id, ticket_id, relation)
     ) WITHOUT ROWID""",
 )
-_TEXT_FTS = (
-    "CREATE VIRTUAL TABLE ticket_text USING fts5("
-    "ticket_id UNINDEXED, body, tokenize = 'trigram')"
-)
 _TEXT_PLAIN = "CREATE TABLE ticket_text (ticket_id TEXT NOT NULL, body TEXT NOT NULL)"
+# An external-content index over ticket_text, brought up to date by search():
+# indexing each save's note in its own transaction would cost milliseconds.
+_TEXT_FTS = (
+    "CREATE VIRTUAL TABLE ticket_fts USING fts5(body, content = 'ticket_text', "
+    "content_rowid = 'rowid', tokenize = 'trigram')",
+    "CREATE TABLE deskflow_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO deskflow_meta (key, value) VALUES ('fts_indexed_rowid', 0)",
+)
 
 # (version, name, statements); the text table is chosen when the migration runs.
 _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
@@ -315,9 +321,9 @@ class SQLiteStore:
             self._migrate()
         with _driver_errors(f"reading {self.path}"):
             row = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE name = 'ticket_text'"
+                "SELECT 1 FROM sqlite_master WHERE name = 'ticket_fts'"
             ).fetchone()
-        self.full_text = bool(row and "fts5" in row[0].lower())
+        self.full_text = row is not None
 
     def _check_ours(self, conn: sqlite3.Connection) -> tuple[int, int]:
         """Refuse a foreign or newer database; nothing has been written yet."""
@@ -354,8 +360,10 @@ class SQLiteStore:
                     for statement in statements:
                         conn.execute(statement)
                     if number == 1:
-                        fts = self._want_full_text and _fts5_trigram_available()
-                        conn.execute(_TEXT_FTS if fts else _TEXT_PLAIN)
+                        conn.execute(_TEXT_PLAIN)
+                        if self._want_full_text and _fts5_trigram_available():
+                            for statement in _TEXT_FTS:
+                                conn.execute(statement)
                     conn.execute(
                         "INSERT INTO deskflow_migrations (version, name, applied_at) "
                         "VALUES (?, ?, ?)",
@@ -793,15 +801,18 @@ class SQLiteStore:
         for segment in sorted(segments, key=len, reverse=True)[:_PREFILTER_TERMS]:
             if self.full_text and len(segment) >= 3:
                 where.append(
-                    "id IN (SELECT ticket_id FROM ticket_text WHERE ticket_text MATCH ?)"
+                    "id IN (SELECT ticket_id FROM ticket_text WHERE rowid IN "
+                    "(SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?))"
                 )
-                params.append('body : "' + segment.replace('"', '""') + '"')
+                params.append('"' + segment.replace('"', '""') + '"')
             else:
                 where.append(
                     "id IN (SELECT ticket_id FROM ticket_text "
                     "WHERE body LIKE ? ESCAPE '\\')"
                 )
                 params.append("%" + _escape_like(segment) + "%")
+        if self.full_text:
+            self._catch_up_index()
         sql = (
             "SELECT id FROM tickets"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -824,6 +835,35 @@ class SQLiteStore:
                 if len(found) == limit:
                     break
         return tuple(found)
+
+    def _catch_up_index(self) -> None:
+        """Index the search text saved since the last search (one transaction)."""
+
+        def pending(conn: sqlite3.Connection) -> bool:
+            done = conn.execute(
+                "SELECT value FROM deskflow_meta WHERE key = 'fts_indexed_rowid'"
+            ).fetchone()[0]
+            last = conn.execute("SELECT max(rowid) FROM ticket_text").fetchone()[0]
+            return last is not None and last > done
+
+        if not self._read("checking the search index", pending):
+            return
+        with self._write("updating the search index") as conn:
+            done = conn.execute(
+                "SELECT value FROM deskflow_meta WHERE key = 'fts_indexed_rowid'"
+            ).fetchone()[0]
+            last = conn.execute("SELECT max(rowid) FROM ticket_text").fetchone()[0]
+            if last is None or last <= done:
+                return  # another connection caught up meanwhile
+            conn.execute(
+                "INSERT INTO ticket_fts (rowid, body) "
+                "SELECT rowid, body FROM ticket_text WHERE rowid > ? ORDER BY rowid",
+                (done,),
+            )
+            conn.execute(
+                "UPDATE deskflow_meta SET value = ? WHERE key = 'fts_indexed_rowid'",
+                (last,),
+            )
 
     # -- life cycle ----------------------------------------------------------------
 
