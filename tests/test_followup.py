@@ -516,3 +516,41 @@ def test_every_commitment_is_met_cancelled_overdue_or_pending(
         if c.closed_at is not None:
             later = c.closed_at + timedelta(days=365)
             assert c.state_at(later) is c.state_at(c.closed_at)
+
+
+# -- with deskflow.sla ------------------------------------------------------------------
+
+
+def test_update_cadence_from_the_sla_policy() -> None:
+    from deskflow.sla import DEFAULT_POLICY
+
+    t = new_ticket(at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    cadence = UpdateCadence.from_policy(DEFAULT_POLICY, t)
+    assert cadence is not None
+    assert cadence.calendar is not None
+    due = next_update_due(t, cadence=DEFAULT_POLICY)
+    assert due == cadence.calendar.add(t.opened_at, cadence.every)
+    assert next_update_due(t, cadence=cadence) == due
+
+
+def test_agenda_reads_sla_evaluations_and_their_update_clock() -> None:
+    from deskflow.sla import evaluate
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    t = new_ticket(at=start, customer=Customer(id="c", name="Bo"))
+    t = t.start_work(at=start + timedelta(minutes=5), actor="a-sam")
+    now = start + timedelta(hours=7)
+    items = agenda(
+        [t],
+        agent="a-sam",
+        at=now,
+        horizon=timedelta(days=2),
+        cadence=timedelta(hours=1),
+        clocks=lambda ticket: evaluate(ticket, at=now),
+    )
+    kinds = [i.kind for i in items]
+    # The SLA's update clock replaces the cadence: one update item, not two.
+    assert kinds.count(AgendaKind.UPDATE_DUE) == 1
+    update = next(i for i in items if i.kind is AgendaKind.UPDATE_DUE)
+    assert "SLA update clock" in update.text
+    assert update.due == evaluate(t, at=now).clock("update").due  # type: ignore[union-attr]

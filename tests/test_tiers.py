@@ -747,3 +747,17 @@ def test_an_escalation_never_loses_the_owner(ops: list[tuple[str, int]]) -> None
             owner = e.owner
         prefix = Ticket.from_events(t.timeline[: t.timeline.index(e) + 1])
         assert prefix.owner == owner
+
+
+def test_advice_reads_an_sla_evaluation() -> None:
+    from deskflow.sla import evaluate
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("UTC"))
+    t = new_ticket(at=start)
+    late = start + timedelta(hours=1, minutes=45)  # response target 2 h, not met
+    evaluation = evaluate(t, at=late)
+    policy = EscalationPolicy(rules=(SlaAtRisk(),))
+    (advice,) = policy.recommend(t, at=late, clocks=evaluation)
+    assert "'response'" in advice.reason
+    met = t.start_work(at=start + timedelta(minutes=5), actor="a-sam")
+    assert policy.recommend(met, at=late, clocks=evaluate(met, at=late)) == ()

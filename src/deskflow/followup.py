@@ -52,7 +52,7 @@ from deskflow.tickets.values import (
     CommitmentStatus,
     Status,
 )
-from deskflow.tiers import CustomerNotice, NoticeKind, SlaReading
+from deskflow.tiers import CustomerNotice, NoticeKind, readings
 
 if TYPE_CHECKING:
     from deskflow.calendars import BusinessCalendar
@@ -413,15 +413,17 @@ def send_status_update(
 class UpdateCadence:
     """Tell the customer something every ``every`` while the ticket is open.
 
-    With a calendar the interval is business time. The clock restarts at the
-    last customer-visible note (a status update, a reply sent to them) or at
-    the opening.
+    With a ``calendar`` the interval is business time. The cadence restarts
+    at the last customer-visible note (a status update, a reply sent to
+    them) or at the opening. :meth:`from_policy` takes it from an SLA
+    policy's update target.
 
     >>> UpdateCadence(every=timedelta(hours=4)).every
     datetime.timedelta(seconds=14400)
     """
 
     every: timedelta = attrs.field()
+    calendar: BusinessCalendar | None = None
 
     @every.validator
     def _positive(
@@ -430,12 +432,43 @@ class UpdateCadence:
         if not isinstance(value, timedelta) or value <= timedelta(0):
             raise ValidationError("must be a positive duration", path="every")
 
+    @classmethod
+    def from_policy(
+        cls, policy: Any, ticket: Ticket, *, at: datetime | None = None
+    ) -> UpdateCadence | None:
+        """The update cadence an SLA policy sets for ``ticket`` (``None`` if it sets none).
 
-def _cadence(value: Any) -> UpdateCadence:
+        ``policy`` is a :class:`deskflow.sla.SlaPolicy`, or a
+        :class:`deskflow.sla.PolicyHistory` read at ``at`` (default: the
+        ticket's last event).
+
+        >>> from deskflow._demo import build_case
+        >>> from deskflow.sla import DEFAULT_POLICY
+        >>> cadence = UpdateCadence.from_policy(DEFAULT_POLICY, build_case())
+        >>> cadence.every, cadence.calendar is not None
+        (datetime.timedelta(seconds=28800), True)
+        """
+        from deskflow.sla import ClockKind
+
+        if hasattr(policy, "in_force"):
+            policy = policy.in_force(at or ticket.updated_at)
+        assert ticket.kind is not None
+        targets = policy.targets_for(
+            ticket.kind, ticket.priority, ticket.customer.service_level
+        )
+        update = next((t for t in targets if t.kind is ClockKind.UPDATE), None)
+        if update is None:
+            return None
+        return cls(every=update.within, calendar=policy.calendar(update.calendar))
+
+
+def _cadence(value: Any, ticket: Ticket) -> UpdateCadence | None:
     if isinstance(value, UpdateCadence):
         return value
     if isinstance(value, timedelta):
         return UpdateCadence(every=value)
+    if hasattr(value, "targets_for") or hasattr(value, "in_force"):
+        return UpdateCadence.from_policy(value, ticket)
     for name in ("update_every", "update_cadence", "every"):
         found = getattr(value, name, None)
         if isinstance(found, timedelta):
@@ -443,7 +476,7 @@ def _cadence(value: Any) -> UpdateCadence:
         if isinstance(found, UpdateCadence):
             return found
     raise ValidationError(
-        f"expected an UpdateCadence, a timedelta or a policy with 'update_every', "
+        "expected an UpdateCadence, a timedelta or an SLA policy, "
         f"got {type(value).__name__}",
         path="cadence",
     )
@@ -475,7 +508,9 @@ def next_update_due(
     """When the customer is next owed an update (``None`` once the ticket is not open).
 
     ``cadence`` is an :class:`UpdateCadence`, a ``timedelta``, or an SLA
-    policy with an ``update_every`` duration.
+    policy (:class:`deskflow.sla.SlaPolicy`; its update target for this
+    ticket, on its calendar). ``calendar`` overrides the cadence's own.
+    Returns ``None`` too when the policy sets no update target.
 
     >>> from deskflow._demo import START, ALICE
     >>> from deskflow.tickets import Incident
@@ -483,12 +518,13 @@ def next_update_due(
     >>> f"{next_update_due(inc, cadence=timedelta(hours=4)):%H:%M}"
     '13:00'
     """
-    rhythm = _cadence(cadence)
-    if not ticket.is_open:
+    rhythm = _cadence(cadence, ticket)
+    if rhythm is None or not ticket.is_open:
         return None
     last = last_customer_contact(ticket, at=at)
-    if calendar is not None:
-        return calendar.add(last, rhythm.every)
+    business = calendar or rhythm.calendar
+    if business is not None:
+        return business.add(last, rhythm.every)
     return last + rhythm.every
 
 
@@ -673,10 +709,12 @@ def agenda(
 
     - their open commitments (call-backs, find-outs, promised updates,
       follow-ups), overdue or due within the horizon;
-    - with a ``cadence``, the next status update of each open ticket they own;
-    - with ``clocks`` (a function giving a ticket's SLA clocks, e.g. from
-      :func:`deskflow.sla.evaluate`), the clocks of their open tickets past
-      ``warning_fraction``, due by their breach time.
+    - with a ``cadence`` (see :func:`next_update_due`), the next status
+      update of each open ticket they own;
+    - with ``clocks`` (a function giving a ticket's SLA clocks, e.g.
+      ``lambda t: sla.evaluate(t, at=now)``), the clocks of their open
+      tickets past ``warning_fraction``, due by their breach time; an SLA
+      ``update`` clock gives the update due instead of the cadence.
 
     Urgency: overdue items first, the longest overdue first; then by due
     time; ties by kind and ticket id, so the order is stable.
@@ -690,7 +728,6 @@ def agenda(
     ['OVERDUE Mon 10:00 INC-... call_back: call back']
     """
     ensure_aware(at, "at")
-    rhythm = _cadence(cadence) if cadence is not None else None
     limit = at + horizon
     items: list[AgendaItem] = []
     for ticket in tickets:
@@ -710,8 +747,39 @@ def agenda(
             )
         if ticket.owner != agent or not ticket.is_open:
             continue
-        if rhythm is not None:
-            due = next_update_due(ticket, cadence=rhythm, calendar=calendar, at=at)
+        update_from_sla = False
+        if clocks is not None:
+            for reading in readings(clocks(ticket)):
+                if not reading.active:
+                    continue
+                if reading.kind == "update":
+                    update_from_sla = True
+                    if reading.due is not None and reading.due <= limit:
+                        items.append(
+                            AgendaItem(
+                                kind=AgendaKind.UPDATE_DUE,
+                                ticket_id=ticket.id,
+                                reference=ticket.reference,
+                                due=reading.due,
+                                overdue=reading.due < at,
+                                text="status update owed (SLA update clock)",
+                            )
+                        )
+                    continue
+                if reading.fraction < warning_fraction:
+                    continue
+                items.append(
+                    AgendaItem(
+                        kind=AgendaKind.SLA_AT_RISK,
+                        ticket_id=ticket.id,
+                        reference=ticket.reference,
+                        due=reading.due or at,
+                        overdue=reading.breached,
+                        text=f"SLA '{reading.name}' {reading.fraction:.0%} used",
+                    )
+                )
+        if cadence is not None and not update_from_sla:
+            due = next_update_due(ticket, cadence=cadence, calendar=calendar, at=at)
             if due is not None and due <= limit:
                 items.append(
                     AgendaItem(
@@ -721,22 +789,6 @@ def agenda(
                         due=due,
                         overdue=due < at,
                         text="status update owed (even if nothing changed)",
-                    )
-                )
-        if clocks is not None:
-            for raw in clocks(ticket):
-                reading = SlaReading.of(raw)
-                if reading.paused or reading.fraction < warning_fraction:
-                    continue
-                due = reading.due or at
-                items.append(
-                    AgendaItem(
-                        kind=AgendaKind.SLA_AT_RISK,
-                        ticket_id=ticket.id,
-                        reference=ticket.reference,
-                        due=due,
-                        overdue=reading.breached,
-                        text=f"SLA '{reading.name}' {reading.fraction:.0%} used",
                     )
                 )
     order = list(AgendaKind)

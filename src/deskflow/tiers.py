@@ -87,6 +87,7 @@ __all__ = [
     "escalate",
     "handoff_problems",
     "notices_since",
+    "readings",
     "steps_taken",
 ]
 
@@ -322,7 +323,11 @@ class SlaReading:
 
     ``elapsed`` and ``target`` are the clock's counted time and its target
     (business time, pauses excluded, as the SLA evaluation counts them);
-    ``due`` is the instant it breaches if nothing pauses it.
+    ``due`` is the instant it breaches if nothing pauses it; ``kind`` what
+    the clock measures (``"response"``, ``"update"``, ...). A ``paused``
+    clock is not counting; a ``stopped`` one was met, breached or cancelled
+    and asks for nothing more. :meth:`of` reads the clocks of
+    :func:`deskflow.sla.evaluate`.
 
     >>> from datetime import datetime, timezone
     >>> r = SlaReading(name="resolution", elapsed=timedelta(hours=3), target=timedelta(hours=4),
@@ -336,6 +341,17 @@ class SlaReading:
     target: timedelta
     due: datetime | None = None
     paused: bool = False
+    stopped: bool = False
+    kind: str = ""
+
+    @property
+    def active(self) -> bool:
+        """True while the clock counts (neither paused nor stopped).
+
+        >>> SlaReading(name="x", elapsed=timedelta(0), target=timedelta(1), paused=True).active
+        False
+        """
+        return not (self.paused or self.stopped)
 
     @property
     def fraction(self) -> float:
@@ -352,19 +368,30 @@ class SlaReading:
     def of(cls, value: Any) -> SlaReading:
         """Read any SLA clock with ``name``, ``elapsed``, ``target`` and ``due`` attributes.
 
-        >>> r = SlaReading(name="response", elapsed=timedelta(0), target=timedelta(hours=1))
-        >>> SlaReading.of(r) is r
-        True
+        A ``state`` of ``"paused"`` marks it paused; ``running=False``
+        otherwise marks it stopped (as :class:`deskflow.sla.ClockReport` does).
+
+        >>> from deskflow._demo import build_case
+        >>> from deskflow.sla import evaluate
+        >>> case = build_case()
+        >>> [(r.name, r.stopped) for r in readings(evaluate(case, at=case.closed_at))][:2]
+        [('response', True), ('resolution', True)]
         """
         if isinstance(value, SlaReading):
             return value
         try:
+            state = getattr(value, "state", None)
+            state_name = str(getattr(state, "value", state or ""))
+            kind = getattr(value, "kind", "")
+            paused = bool(getattr(value, "paused", False)) or state_name == "paused"
             return SlaReading(
                 name=str(getattr(value, "name", None) or "sla"),
                 elapsed=value.elapsed,
                 target=value.target,
                 due=getattr(value, "due", None),
-                paused=bool(getattr(value, "paused", False)),
+                paused=paused,
+                stopped=not paused and getattr(value, "running", True) is False,
+                kind=str(getattr(kind, "value", kind) or ""),
             )
         except AttributeError as exc:
             raise ValidationError(
@@ -383,8 +410,16 @@ class SlaReading:
         return self.elapsed > self.target
 
 
-def _reading(value: Any) -> SlaReading:
-    return SlaReading.of(value)
+def readings(clocks: Any) -> tuple[SlaReading, ...]:
+    """SLA readings from an :class:`deskflow.sla.Evaluation` or an iterable of clocks.
+
+    >>> readings([SlaReading(name="x", elapsed=timedelta(0), target=timedelta(hours=1))])[0].name
+    'x'
+    """
+    inner = getattr(clocks, "clocks", None)
+    if inner is not None:
+        clocks = inner
+    return tuple(SlaReading.of(c) for c in clocks)
 
 
 @attrs.frozen(kw_only=True)
@@ -639,7 +674,7 @@ class SlaAtRisk:
             return ()
         out = []
         for clock in sorted(context.clocks, key=lambda c: c.name):
-            if clock.paused or clock.fraction < self.warning_fraction:
+            if not clock.active or clock.fraction < self.warning_fraction:
                 continue
             due = (
                 f", due {clock.due.isoformat(timespec='minutes')}" if clock.due else ""
@@ -969,10 +1004,13 @@ class EscalationPolicy:
         """Evaluate every rule for ``ticket`` at the instant ``at``.
 
         The ticket is read as it stood at ``at`` (later events are ignored),
-        so the same timeline and instant always give the same advice. ``clocks`` are the ticket's SLA clocks
-        (:class:`SlaReading` or any object with ``name``, ``elapsed``,
-        ``target``, ``due``); ``suggested_steps`` the steps the agent is
-        about to suggest. Advice comes in rule order.
+        so the same timeline and instant always give the same advice.
+
+        ``clocks`` are the ticket's SLA clocks: an evaluation from
+        :func:`deskflow.sla.evaluate`, or :class:`SlaReading` values (or any
+        objects with ``name``, ``elapsed``, ``target``, ``due``).
+        ``suggested_steps`` are the steps the agent is about to suggest.
+        Advice comes in rule order.
         """
         ensure_aware(at, "at")
         if ticket.updated_at > at:
@@ -985,7 +1023,7 @@ class EscalationPolicy:
         context = AdviceContext(
             at=at,
             model=self.model,
-            clocks=tuple(_reading(c) for c in clocks),
+            clocks=readings(clocks),
             suggested_steps=tuple(suggested_steps),
             calendar=calendar,
         )
