@@ -22,7 +22,7 @@ from deskflow import (
 )
 from deskflow.calendars import BusinessCalendar
 from deskflow.errors import NaiveDatetimeError, ValidationError
-from deskflow.serialization import from_dict, loads, dumps, make_converter, to_dict
+from deskflow.serialization import dumps, from_dict, loads, make_converter, to_dict
 from deskflow.sla import (
     DEFAULT_POLICY,
     Agreement,
@@ -94,7 +94,8 @@ def test_start_of_work_is_the_first_response() -> None:
 def test_a_customer_visible_note_by_an_agent_is_the_first_response() -> None:
     inc = p3().add_note(visible(T0 + 20 * M))
     r = evaluate(inc, at=T0 + H).clock(ClockKind.RESPONSE)
-    assert r is not None and r.met_at == T0 + 20 * M
+    assert r is not None
+    assert r.met_at == T0 + 20 * M
 
 
 def test_internal_notes_and_customer_replies_are_not_a_response() -> None:
@@ -110,7 +111,8 @@ def test_a_resolution_is_a_response_and_starts_no_update_cycle() -> None:
     inc = p3().resolve(resolution="fixed", articles=(), at=T0 + 30 * M, actor="a-sam")
     result = evaluate(inc, at=T0 + 2 * H)
     r = result.clock(ClockKind.RESPONSE)
-    assert r is not None and r.met_at == T0 + 30 * M
+    assert r is not None
+    assert r.met_at == T0 + 30 * M
     assert result.clock(ClockKind.UPDATE) is None
 
 
@@ -118,19 +120,24 @@ def test_response_breaches_after_the_due_instant_not_at_it() -> None:
     inc = p3()
     at_due = evaluate(inc, at=T0 + 2 * H).clock(ClockKind.RESPONSE)
     after = evaluate(inc, at=T0 + 2 * H + M).clock(ClockKind.RESPONSE)
-    assert at_due is not None and after is not None
-    assert at_due.state is ClockState.WARNING and at_due.remaining == timedelta(0)
-    assert after.state is ClockState.BREACHED and after.breached_at == T0 + 2 * H
+    assert at_due is not None
+    assert after is not None
+    assert at_due.state is ClockState.WARNING
+    assert at_due.remaining == timedelta(0)
+    assert after.state is ClockState.BREACHED
+    assert after.breached_at == T0 + 2 * H
     met_on_time = inc.start_work(at=T0 + 2 * H, actor="a-sam")
     r = evaluate(met_on_time, at=T0 + 3 * H).clock(ClockKind.RESPONSE)
-    assert r is not None and r.state is ClockState.MET
+    assert r is not None
+    assert r.state is ClockState.MET
 
 
 def test_business_hours_stretch_a_due_instant_over_the_night() -> None:
     inc = p3(at=datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
     r = evaluate(inc, at=datetime(2026, 3, 2, 20, tzinfo=UTC)).clock(ClockKind.RESPONSE)
     assert r is not None
-    assert r.elapsed == H and r.state is ClockState.RUNNING
+    assert r.elapsed == H
+    assert r.state is ClockState.RUNNING
     assert r.due == datetime(2026, 3, 3, 10, tzinfo=UTC)
 
 
@@ -149,12 +156,14 @@ def test_awaiting_the_customer_pauses_resolution_and_updates() -> None:
     result = evaluate(held(HoldReason.AWAITING_CUSTOMER), at=T0 + 4 * H)
     resolution = result.clock(ClockKind.RESOLUTION)
     update = result.clock(ClockKind.UPDATE)
-    assert resolution is not None and update is not None
+    assert resolution is not None
+    assert update is not None
     assert resolution.elapsed == 2 * H  # 4h minus the 2h hold
     assert update.elapsed == 2 * H - 5 * M
     plain = evaluate(p3().start_work(at=T0 + 5 * M, actor="a"), at=T0 + 4 * H)
     plain_resolution = plain.clock(ClockKind.RESOLUTION)
-    assert plain_resolution is not None and resolution.due is not None
+    assert plain_resolution is not None
+    assert resolution.due is not None
     assert plain_resolution.due is not None
     assert plain_resolution.due == datetime(2026, 3, 3, 17, tzinfo=UTC)
     assert resolution.due == datetime(2026, 3, 4, 11, tzinfo=UTC)  # 2 business h later
@@ -173,7 +182,8 @@ def test_a_clock_is_paused_during_the_hold() -> None:
 def test_awaiting_a_vendor_does_not_pause_resolution_by_default() -> None:
     result = evaluate(held(HoldReason.AWAITING_VENDOR), at=T0 + 4 * H)
     resolution = result.clock(ClockKind.RESOLUTION)
-    assert resolution is not None and resolution.elapsed == 4 * H
+    assert resolution is not None
+    assert resolution.elapsed == 4 * H
 
 
 def test_pause_rules_are_data() -> None:
@@ -188,7 +198,8 @@ def test_pause_rules_are_data() -> None:
     )
     result = evaluate(held(HoldReason.AWAITING_VENDOR), at=T0 + 4 * H, policy=policy)
     resolution = result.clock(ClockKind.RESOLUTION)
-    assert resolution is not None and resolution.elapsed == 2 * H
+    assert resolution is not None
+    assert resolution.elapsed == 2 * H
 
 
 def test_a_status_rule_pauses_while_a_problem_is_a_known_error() -> None:
@@ -226,7 +237,8 @@ def test_every_update_cycle_is_reported_met_or_breached() -> None:
     ]
     assert cycles[1].elapsed == 11 * H
     assert cycles[1].breached_at == datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
-    assert cycles[2].started_at == t2 and cycles[2].met_at == t2 + H
+    assert cycles[2].started_at == t2
+    assert cycles[2].met_at == t2 + H
 
 
 def test_a_note_by_the_customer_does_not_end_a_cycle() -> None:
@@ -266,7 +278,8 @@ def test_each_escalation_starts_a_new_ola_clock() -> None:
         (1, ClockState.MET, Agreement.OLA),
         (2, ClockState.BREACHED, Agreement.OLA),
     ]
-    assert olas[0].elapsed == H and olas[1].breached_at == T0 + 5 * H
+    assert olas[0].elapsed == H
+    assert olas[1].breached_at == T0 + 5 * H
 
 
 def test_an_ola_target_can_name_the_tier_that_owes_it() -> None:
@@ -282,7 +295,8 @@ def test_an_ola_target_can_name_the_tier_that_owes_it() -> None:
     ola = evaluate(escalated(), at=T0 + 2 * H, policy=policy).clock(
         ClockKind.ESCALATION_RESPONSE
     )
-    assert ola is not None and (ola.target, ola.name) == (2 * H, "escalation_response")
+    assert ola is not None
+    assert (ola.target, ola.name) == (2 * H, "escalation_response")
 
 
 def test_a_second_escalation_ends_an_unanswered_one() -> None:
@@ -307,7 +321,8 @@ def test_the_vendor_clock_runs_only_while_awaiting_the_vendor() -> None:
         2 * H,
         Agreement.UNDERPINNING,
     )
-    assert vendor.started_at == T0 + H and vendor.stopped_at == T0 + 3 * H
+    assert vendor.started_at == T0 + H
+    assert vendor.stopped_at == T0 + 3 * H
     assert (
         evaluate(held(HoldReason.AWAITING_CUSTOMER), at=T0 + 4 * H).clock(
             ClockKind.VENDOR
@@ -325,7 +340,8 @@ def test_a_vendor_that_overruns_breaches_the_underpinning_contract() -> None:
         actor="a",
     )
     vendor = evaluate(inc, at=T0 + timedelta(days=3)).clock(ClockKind.VENDOR)
-    assert vendor is not None and vendor.state is ClockState.BREACHED
+    assert vendor is not None
+    assert vendor.state is ClockState.BREACHED
     assert vendor.breached_at == datetime(2026, 3, 3, 17, tzinfo=UTC)  # 16 business h
 
 
@@ -352,7 +368,8 @@ def test_thresholds_become_dated_alerts_and_night_pages_wait_for_business_hours(
         ("manager", True, night + timedelta(seconds=1350)),
     ]
     manager = response[-1]
-    assert manager.deferred and manager.notify_at == datetime(2026, 3, 3, 9, tzinfo=UTC)
+    assert manager.deferred
+    assert manager.notify_at == datetime(2026, 3, 3, 9, tzinfo=UTC)
     assert "next open time" in manager.reason
     assert manager not in result.due_alerts
     assert response[0] in result.due_alerts
@@ -395,7 +412,8 @@ def test_reopen_resumes_resolution_keeping_time_spent() -> None:
     assert second.started_at == tuesday
     assert second.due == datetime(2026, 3, 4, 15, tzinfo=UTC)  # 13h left
     update = result.clock(ClockKind.UPDATE)
-    assert update is not None and update.started_at == tuesday
+    assert update is not None
+    assert update.started_at == tuesday
 
 
 def test_a_priority_change_retargets_the_whole_running_clock() -> None:
@@ -456,7 +474,8 @@ def test_a_met_clock_keeps_the_target_it_was_met_under() -> None:
         actor="a",
     )
     response = evaluate(inc, at=T0 + 2 * H).clock(ClockKind.RESPONSE)
-    assert response is not None and response.priority is Priority.MEDIUM
+    assert response is not None
+    assert response.priority is Priority.MEDIUM
 
 
 def history() -> PolicyHistory:
@@ -506,7 +525,8 @@ def test_a_policy_version_takes_effect_before_events_at_its_instant() -> None:
     response = evaluate(inc, at=T0 + 3 * H, policy=history()).clock(ClockKind.RESPONSE)
     assert response is not None
     # Version 2 halves the target to 1h: the response at 11:00 came late.
-    assert response.state is ClockState.BREACHED and response.policy_version == "2"
+    assert response.state is ClockState.BREACHED
+    assert response.policy_version == "2"
 
 
 def test_a_history_needs_increasing_versions() -> None:
@@ -534,7 +554,8 @@ def test_a_customers_service_level_selects_its_own_rule() -> None:
     gold = Customer(id="c-gold", name="Gil", service_level="gold")
     result = evaluate(p3(customer=gold), at=T0 + H, policy=gold_policy())
     resolution = result.clock(ClockKind.RESOLUTION)
-    assert resolution is not None and resolution.calendar == "24x7"
+    assert resolution is not None
+    assert resolution.calendar == "24x7"
     assert resolution.target == 4 * H
     assert result.clock(ClockKind.RESPONSE) is None  # the gold rule has no response
 
@@ -544,7 +565,8 @@ def test_an_unknown_service_level_falls_back_to_the_general_rule() -> None:
     resolution = evaluate(p3(customer=silver), at=T0 + H, policy=gold_policy()).clock(
         ClockKind.RESOLUTION
     )
-    assert resolution is not None and resolution.target == 16 * H
+    assert resolution is not None
+    assert resolution.target == 16 * H
 
 
 def test_rule_lookup_prefers_kind_and_service_level() -> None:
@@ -575,7 +597,7 @@ def test_evaluating_before_the_opening_sees_nothing() -> None:
 
 def test_evaluate_refuses_naive_instants_and_foreign_policies() -> None:
     with pytest.raises(NaiveDatetimeError):
-        evaluate(p3(), at=datetime(2026, 3, 2, 10))  # noqa: DTZ001
+        evaluate(p3(), at=datetime(2026, 3, 2, 10))
     with pytest.raises(ValidationError) as err:
         evaluate(p3(), at=T0, policy="default")  # type: ignore[arg-type]
     assert err.value.path == "policy"
@@ -631,7 +653,8 @@ def test_local_zones_keep_business_hours_in_the_desks_zone() -> None:
     response = evaluate(p3(at=monday_8_utc), at=monday_8_utc + H, policy=policy).clock(
         ClockKind.RESPONSE
     )
-    assert response is not None and response.elapsed == H
+    assert response is not None
+    assert response.elapsed == H
 
 
 def test_the_24x7_calendar_is_exact_across_a_dst_change() -> None:
@@ -649,7 +672,8 @@ def test_the_24x7_calendar_is_exact_across_a_dst_change() -> None:
         ClockKind.RESOLUTION
     )
     assert resolution is not None
-    assert resolution.elapsed == 3 * H and resolution.due == saturday + 4 * H
+    assert resolution.elapsed == 3 * H
+    assert resolution.due == saturday + 4 * H
 
 
 def test_format_hours() -> None:
