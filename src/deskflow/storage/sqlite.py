@@ -258,6 +258,11 @@ class SQLiteStore:
         converter: The ``cattrs`` converter for events (default: one
             configured by :func:`deskflow.serialization.configure_converter`).
 
+    Attributes:
+        path: The path given (``":memory:"`` for an in-memory database).
+        journal_mode: ``"wal"`` for files, ``"memory"`` in memory.
+        full_text: Whether search uses the FTS5 trigram index.
+
     Raises:
         StorageError: ``path`` is not an SQLite database, or is someone
             else's; the file is left untouched.
