@@ -54,7 +54,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from hypothesis import event
+from hypothesis import HealthCheck, event
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -83,7 +83,13 @@ from deskflow.storage.protocol import (
     TicketStore,
 )
 from deskflow.tickets import link_tickets
-from deskflow.tickets.model import Incident, Problem, ServiceRequest, Ticket
+from deskflow.tickets.model import (
+    Incident,
+    Problem,
+    ServiceRequest,
+    Ticket,
+    make_reference,
+)
 from deskflow.tickets.notes import ArticleRef, ErrorMessage, Note, Step, StepOutcome
 from deskflow.tickets.values import (
     BusinessContext,
@@ -1166,23 +1172,25 @@ def _zoned_instants() -> st.SearchStrategy[datetime]:
     )
 
 
-def _tickets() -> st.SearchStrategy[Ticket]:
-    return st.builds(
-        _open,
-        st.sampled_from(_IDS),
-        kind=st.sampled_from(TicketKind),
-        at=st.builds(
-            lambda at, zone: at.astimezone(zone),
-            st.sampled_from(_OPENED_INSTANTS),
-            st.sampled_from(_ZONES),
-        ),
-        customer=st.sampled_from(_CUSTOMERS),
-        asset=st.none() | st.sampled_from(_ASSETS),
-        priority=st.sampled_from(Priority),
-        owner=st.none() | st.sampled_from(_AGENTS),
-        group=st.none() | st.sampled_from(_GROUPS),
-        tier=st.sampled_from((Tier.L1, Tier.L2)),
-        reference=st.none() | st.sampled_from(_REFERENCES),
+def _ticket_specs() -> st.SearchStrategy[dict[str, Any]]:
+    # Plain data: the ticket is built in the rule, so generation stays cheap.
+    return st.fixed_dictionaries(
+        {
+            "ticket_id": st.sampled_from(_IDS),
+            "kind": st.sampled_from(TicketKind),
+            "at": st.builds(
+                lambda at, zone: at.astimezone(zone),
+                st.sampled_from(_OPENED_INSTANTS),
+                st.sampled_from(_ZONES),
+            ),
+            "customer": st.sampled_from(_CUSTOMERS),
+            "asset": st.none() | st.sampled_from(_ASSETS),
+            "priority": st.sampled_from(Priority),
+            "owner": st.none() | st.sampled_from(_AGENTS),
+            "group": st.none() | st.sampled_from(_GROUPS),
+            "tier": st.sampled_from((Tier.L1, Tier.L2)),
+            "reference": st.none() | st.sampled_from(_REFERENCES),
+        }
     )
 
 
@@ -1301,7 +1309,8 @@ class StoreStateMachine(RuleBasedStateMachine):
     ...     def make_store(self):
     ...         return MemoryStore()
     >>> from hypothesis import settings
-    >>> MemoryMachine.TestCase.settings = settings(max_examples=3, stateful_step_count=5)
+    >>> MemoryMachine.TestCase.settings = settings(
+    ...     max_examples=3, stateful_step_count=5, database=None)
     >>> unittest.TextTestRunner(stream=io.StringIO()).run(
     ...     MemoryMachine.TestCase("runTest")).wasSuccessful()
     True
@@ -1344,12 +1353,14 @@ class StoreStateMachine(RuleBasedStateMachine):
             )
         return want
 
-    @rule(ticket=_tickets())
-    def add(self, ticket: Ticket) -> None:
+    @rule(spec=_ticket_specs())
+    def add(self, spec: dict[str, Any]) -> None:
+        ticket = _open(**spec)
         self._same(f"add({ticket.id!r})", lambda s: s.add(ticket))
 
-    @rule(tickets=st.lists(_tickets(), max_size=3))
-    def add_many(self, tickets: list[Ticket]) -> None:
+    @rule(specs=st.lists(_ticket_specs(), max_size=3))
+    def add_many(self, specs: list[dict[str, Any]]) -> None:
+        tickets = [_open(**spec) for spec in specs]
         self._same(f"add_many({_ids(tickets)!r})", lambda s: s.add_many(tickets))
 
     @rule(ticket_id=st.sampled_from((*_IDS, "unknown")))
@@ -1362,7 +1373,7 @@ class StoreStateMachine(RuleBasedStateMachine):
             (
                 *_REFERENCES,
                 "INC-0000-0000",
-                *(_open(i, kind=k).reference for i in _IDS for k in TicketKind),
+                *(make_reference(k, i) for i in _IDS for k in TicketKind),
             )
         )
     )
@@ -1449,12 +1460,16 @@ def make_state_machine(
 ) -> type[unittest.TestCase]:
     """A ``unittest.TestCase`` class running :class:`StoreStateMachine` on ``make_store()``.
 
-    Assign it to a ``Test...`` name in a test module and pytest runs it;
-    ``settings`` (hypothesis) overrides the active profile.
+    Assign it to a ``Test...`` name in a test module and pytest runs it.
+    ``settings`` (hypothesis) defaults to the active profile, read when this
+    function is called. Either way the ``too_slow`` health check is
+    suppressed: each step of the machine does real storage work, and a busy
+    machine must not turn that into a failure.
 
     >>> from hypothesis import settings
     >>> TestMemoryMachine = make_state_machine(
-    ...     MemoryStore, settings=settings(max_examples=2, stateful_step_count=4))
+    ...     MemoryStore, settings=settings(max_examples=2, stateful_step_count=4,
+    ...         database=None))
     >>> unittest.TextTestRunner(stream=io.StringIO()).run(
     ...     TestMemoryMachine("runTest")).wasSuccessful()
     True
@@ -1469,7 +1484,10 @@ def make_state_machine(
         (StoreStateMachine,),
         {"make_store": make, "__module__": __name__},
     )
+    base = settings if settings is not None else Settings()
     test_case: type[unittest.TestCase] = machine.TestCase
-    if settings is not None:
-        test_case.settings = settings  # type: ignore[attr-defined]
+    test_case.settings = Settings(  # type: ignore[attr-defined]
+        base,
+        suppress_health_check=(*base.suppress_health_check, HealthCheck.too_slow),
+    )
     return test_case
