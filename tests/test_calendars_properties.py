@@ -10,6 +10,7 @@ so the open state is constant within each minute.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -63,7 +64,9 @@ def day_ranges(draw: st.DrawFn, *, allow_empty: bool = True) -> str:
     )
     if len(points) % 2:
         points = points[:-1]
-    return ",".join(f"{_text(a)}-{_text(b)}" for a, b in zip(points[::2], points[1::2]))
+    return ",".join(
+        f"{_text(a)}-{_text(b)}" for a, b in zip(points[::2], points[1::2], strict=True)
+    )
 
 
 @st.composite
@@ -205,7 +208,7 @@ def test_add_agrees_with_the_oracle(
 ) -> None:
     assume(cal.weekly_hours >= timedelta(minutes=minutes))
     expected = Oracle(cal).add(start, minutes)
-    assert cal.add(start, minutes * MINUTE) == expected
+    assert utc(cal.add(start, minutes * MINUTE)) == utc(expected)
 
 
 @settings(max_examples=40)
@@ -228,7 +231,7 @@ def test_is_open_and_next_open_agree_with_the_oracle(
     at = start
     while not oracle.is_open(at):
         at += MINUTE
-    assert opening == at
+    assert utc(opening) == utc(at)
 
 
 # -- algebraic properties of the fast path ---------------------------------------------
@@ -302,7 +305,7 @@ def test_open_periods_sum_to_elapsed(
     end = utc(start) + span
     periods = cal.open_periods(start, end)
     assert sum((p.duration for p in periods), timedelta(0)) == cal.elapsed(start, end)
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in pairwise(periods):
         assert utc(before.end) < utc(after.start)
     for p in periods:
         assert cal.is_open(p.start)

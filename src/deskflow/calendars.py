@@ -767,16 +767,34 @@ class BusinessCalendar:
         >>> cal.elapsed(datetime(2026, 3, 9, 10, tzinfo=tz), datetime(2026, 3, 6, 16, tzinfo=tz))
         datetime.timedelta(days=-1, seconds=79200)
         """
-        u = _instant(start, "start")
-        v = _instant(end, "end")
+        # conversions inlined: SLA evaluation calls this for every clock
+        try:
+            span_u = start - _EPOCH
+            span_v = end - _EPOCH
+        except TypeError:
+            _instant(start, "start")
+            _instant(end, "end")
+            raise  # pragma: no cover - _instant raises here
+        u = (
+            span_u.days * 86_400_000_000
+            + span_u.seconds * 1_000_000
+            + span_u.microseconds
+        )
+        v = (
+            span_v.days * 86_400_000_000
+            + span_v.seconds * 1_000_000
+            + span_v.microseconds
+        )
         core = self._core
         while True:
             tables = core.tables
             if tables is not None:
-                a = tables.clock_at(u)
-                b = tables.clock_at(v)
-                if a is not None and b is not None:
-                    return timedelta(0, 0, b - a)
+                clock_at = tables.clock_at
+                a = clock_at(u)
+                if a is not None:
+                    b = clock_at(v)
+                    if b is not None:
+                        return timedelta(0, 0, b - a)
             core.extend_to(u, v)
 
     def open_periods(self, start: datetime, end: datetime) -> tuple[OpenPeriod, ...]:

@@ -1,0 +1,311 @@
+"""Business-time arithmetic: deskflow against pandas and businesstime, side by side.
+
+Run from the repository root (needs the ``bench`` extra):
+
+    .venv/bin/python benchmarks/sla_calendar.py [--quick]
+
+Each section measures one operation in one process, prints operations per
+second (the median of several repeats) for every library that can express the
+case, the ratio deskflow/peer, the goals, and every case where a peer
+disagrees with deskflow and why. Sections are plain functions listed in
+``SECTIONS``; add a new one by appending a function that takes a ``Settings``
+and returns nothing.
+
+Cases: a Monday-Friday split-shift calendar (09:00-12:00, 13:00-17:00) in
+Europe/Berlin with the 2026 public holidays of Berlin (from the ``holidays``
+package, passed as the same explicit date list to every library), 64 start
+instants spread over 2026 (in and out of working hours), and durations of
+15 min, 4 h, 8 h, 40 h, 400 h and 4000 h.
+
+Peers:
+- pandas ``CustomBusinessHour``: ``add`` only (it has no business-time
+  difference), whole hours only, so 15 min is not expressible. It moves a
+  deadline that falls exactly on a closing time to the next opening.
+- ``businesstime`` 0.3: ``elapsed`` only (``businesstimedelta``), one interval
+  a day and naive datetimes only; so it is measured on a 09:00-17:00 calendar
+  (deskflow measured on the same calendar) with naive local wall times. It
+  imports unchanged on Python 3.11; no shim was needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time as clock
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import pandas as pd
+from businesstime import BusinessTime
+
+from deskflow.calendars import BusinessCalendar
+
+ZONE = "Europe/Berlin"
+TZ = ZoneInfo(ZONE)
+SPLIT = "09:00-12:00,13:00-17:00"
+DURATIONS_H = (0.25, 4, 8, 40, 400, 4000)
+HOLIDAYS = tuple(sorted(holidays.country_holidays("DE", subdiv="BE", years=2026)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    repeats: int = 5
+    min_time: float = 0.25  # seconds per repeat and library
+    starts: int = 64
+
+
+def make_starts(count: int) -> list[datetime]:
+    rng = random.Random(2026)
+    first = datetime(2026, 1, 1, tzinfo=TZ)
+    return [
+        (first + timedelta(minutes=rng.randrange(365 * 1440))).replace(second=0)
+        for _ in range(count)
+    ]
+
+
+def ops_per_second(run: Callable[[], int], settings: Settings) -> float:
+    """Median over repeats of operations per second; ``run`` returns its op count."""
+    rates = []
+    for _ in range(settings.repeats):
+        ops = 0
+        began = clock.perf_counter()
+        while True:
+            ops += run()
+            elapsed = clock.perf_counter() - began
+            if elapsed >= settings.min_time:
+                break
+        rates.append(ops / elapsed)
+    return statistics.median(rates)
+
+
+def label(hours: float) -> str:
+    return f"{int(hours * 60)} min" if hours < 1 else f"{hours:g} h"
+
+
+def fmt_rate(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:,.0f}"
+
+
+def fmt_ratio(ours: float, theirs: float | None) -> str:
+    return "n/a" if theirs is None else f"{ours / theirs:,.0f}x"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w)
+        for i, (h, w) in enumerate(zip(header, widths, strict=True))
+    )
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+
+
+def goal(text: str, ok: bool) -> None:
+    print(f"  [{'met' if ok else 'MISSED'}] {text}")
+
+
+# -- section 1: add (deadline) -------------------------------------------------------
+
+
+def calendar_add(settings: Settings) -> None:
+    print(
+        "\n== add(start, duration) -> deadline: split shift 09:00-12:00, 13:00-17:00 =="
+    )
+    cal = BusinessCalendar.weekdays(SPLIT, zone=ZONE, holidays=HOLIDAYS)
+    starts = make_starts(settings.starts)
+    pd_starts = [pd.Timestamp(s) for s in starts]
+    rows = []
+    rates: dict[float, float] = {}
+    worst_vs_pandas = float("inf")
+    disagreements: list[str] = []
+    for hours in DURATIONS_H:
+        duration = timedelta(hours=hours)
+        for s in starts:  # warm the calendar's tables for the years reached
+            cal.add(s, duration)
+
+        def run_ours(duration: timedelta = duration) -> int:
+            add = cal.add
+            for s in starts:
+                add(s, duration)
+            return len(starts)
+
+        ours = ops_per_second(run_ours, settings)
+        rates[hours] = ours
+        theirs = None
+        if float(hours).is_integer():
+            offset = pd.offsets.CustomBusinessHour(
+                n=int(hours),
+                start=["09:00", "13:00"],
+                end=["12:00", "17:00"],
+                holidays=list(HOLIDAYS),
+            )
+
+            def run_pandas(offset: Any = offset) -> int:
+                for s in pd_starts:
+                    s + offset
+                return len(pd_starts)
+
+            theirs = ops_per_second(run_pandas, settings)
+            worst_vs_pandas = min(worst_vs_pandas, ours / theirs)
+            for s, ps in zip(starts, pd_starts, strict=True):
+                mine = cal.add(s, duration)
+                peer = (ps + offset).to_pydatetime()
+                if peer != mine:
+                    why = (
+                        "moved a deadline at closing time to the next opening"
+                        if peer == cal.next_open(mine + timedelta(microseconds=1))
+                        and not cal.is_open(mine)
+                        else "WRONG"
+                    )
+                    disagreements.append(
+                        f"  {label(hours):>7}  from {s:%a %Y-%m-%d %H:%M}: deskflow {mine:%a %m-%d %H:%M}, "
+                        f"pandas {peer:%a %m-%d %H:%M}  ({why})"
+                    )
+        rows.append(
+            [label(hours), fmt_rate(ours), fmt_rate(theirs), fmt_ratio(ours, theirs)]
+        )
+    table(["duration", "deskflow ops/s", "pandas CBH ops/s", "ratio"], rows)
+    print("\nGoals:")
+    goal(
+        f"at least 30x pandas CustomBusinessHour at every duration (worst {worst_vs_pandas:,.0f}x)",
+        worst_vs_pandas >= 30,
+    )
+    cost_ratio = rates[DURATIONS_H[0]] / rates[DURATIONS_H[-1]]
+    goal(
+        f"4000 h costs at most 2x the 15 min case ({cost_ratio:.2f}x)", cost_ratio <= 2
+    )
+    print(
+        f"\npandas disagrees with deskflow in {len(disagreements)} of {len(starts) * 5} cases:"
+    )
+    for line in disagreements:
+        print(line)
+
+
+# -- section 2: elapsed (business time between two instants) -----------------------
+
+
+def calendar_elapsed(settings: Settings) -> None:
+    print("\n== elapsed(start, end): business time between two instants ==")
+    split = BusinessCalendar.weekdays(SPLIT, zone=ZONE, holidays=HOLIDAYS)
+    day = BusinessCalendar.weekdays("09:00-17:00", zone=ZONE, holidays=HOLIDAYS)
+    peer = BusinessTime(
+        business_hours=(time(9), time(17)),
+        holidays=list(HOLIDAYS),
+    )
+    starts = make_starts(settings.starts)
+    rows = []
+    worst_vs_bt = float("inf")
+    disagreements: list[str] = []
+    for hours in DURATIONS_H:
+        duration = timedelta(hours=hours)
+        split_pairs = [(s, split.add(s, duration)) for s in starts]
+        day_pairs = [(s, day.add(s, duration)) for s in starts]
+        naive_pairs = [
+            (a.replace(tzinfo=None), b.replace(tzinfo=None)) for a, b in day_pairs
+        ]
+
+        def run_split(pairs: list[tuple[datetime, datetime]] = split_pairs) -> int:
+            elapsed = split.elapsed
+            for a, b in pairs:
+                elapsed(a, b)
+            return len(pairs)
+
+        def run_day(pairs: list[tuple[datetime, datetime]] = day_pairs) -> int:
+            elapsed = day.elapsed
+            for a, b in pairs:
+                elapsed(a, b)
+            return len(pairs)
+
+        def run_peer(pairs: list[tuple[datetime, datetime]] = naive_pairs) -> int:
+            for a, b in pairs:
+                peer.businesstime_hours(a, b)
+            return len(pairs)
+
+        ours_split = ops_per_second(run_split, settings)
+        ours_day = ops_per_second(run_day, settings)
+        theirs = ops_per_second(run_peer, settings)
+        if hours >= 40:  # a week or more of 09:00-17:00 business time
+            worst_vs_bt = min(worst_vs_bt, ours_day / theirs)
+        rows.append(
+            [
+                label(hours),
+                fmt_rate(ours_split),
+                fmt_rate(ours_day),
+                fmt_rate(theirs),
+                fmt_ratio(ours_day, theirs),
+            ]
+        )
+        for (a, b), (na, nb) in zip(day_pairs, naive_pairs, strict=True):
+            mine = day.elapsed(a, b)
+            for forward in (True, False):
+                got = (
+                    peer.businesstime_hours(na, nb)
+                    if forward
+                    else peer.businesstime_hours(nb, na)
+                )
+                want = mine if forward else -mine
+                if got != want:
+                    disagreements.append(
+                        f"  {label(hours):>7}  {'' if forward else 'reversed '}{a:%a %m-%d %H:%M} -> {b:%a %m-%d %H:%M}: "
+                        f"deskflow {want}, businesstime {got}"
+                    )
+    table(
+        [
+            "span",
+            "deskflow split ops/s",
+            "deskflow 9-17 ops/s",
+            "businesstime 9-17 ops/s",
+            "ratio (9-17)",
+        ],
+        rows,
+    )
+    print("\nGoals:")
+    goal(
+        f"at least 10x businesstime for spans of a week or more (worst {worst_vs_bt:,.0f}x)",
+        worst_vs_bt >= 10,
+    )
+    total = len(starts) * len(DURATIONS_H) * 2
+    print(
+        f"\nbusinesstime disagrees with deskflow in {len(disagreements)} of {total} cases (first 15 shown):"
+    )
+    for line in disagreements[:15]:
+        print(line)
+
+
+SECTIONS: list[Callable[[Settings], None]] = [calendar_add, calendar_elapsed]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats, for a smoke run"
+    )
+    args = parser.parse_args(argv)
+    settings = (
+        Settings(repeats=3, min_time=0.05, starts=16) if args.quick else Settings()
+    )
+    print(
+        f"Python {sys.version.split()[0]}, pandas {pd.__version__}, holidays {holidays.__version__}"
+    )
+    print(
+        f"{len(HOLIDAYS)} holidays in 2026; medians of {settings.repeats} repeats, {settings.starts} starts"
+    )
+    for section in SECTIONS:
+        section(settings)
+
+
+if __name__ == "__main__":
+    main()
