@@ -780,7 +780,9 @@ class StepsAlreadyTried:
     context) that is already on the ticket, a caution names when and with
     what outcome it was tried. When every step to try (the suggested ones and
     the category's standard steps) is already on the ticket and none
-    worked, this tier has nothing left: advise a functional escalation.
+    worked, this tier has nothing left: advise a functional escalation. The
+    standard steps are those of ``tier`` (the service desk by default), so
+    that part only applies while the ticket is at that tier.
     Steps match by their text, ignoring case, spacing and final punctuation.
 
     >>> StepsAlreadyTried().standard_steps[0].category
@@ -788,6 +790,7 @@ class StepsAlreadyTried:
     """
 
     tag: ClassVar[str] = "steps_already_tried"
+    tier: Tier = Tier.L1
     standard_steps: tuple[CategorySteps, ...] = attrs.field(
         default=(
             CategorySteps(
@@ -832,8 +835,12 @@ class StepsAlreadyTried:
             }.values()
         )
         tried = [taken.get(_normal(s)) for s in to_try]
-        if to_try and all(
-            s is not None and s.outcome is not StepOutcome.WORKED for s in tried
+        if (
+            ticket.tier is self.tier
+            and to_try
+            and all(
+                s is not None and s.outcome is not StepOutcome.WORKED for s in tried
+            )
         ):
             by_customer = sum(1 for s in tried if s is not None and s.by_customer)
             note = (
