@@ -4,6 +4,10 @@ Run from the repository root (needs the ``bench`` extra):
 
     .venv/bin/python benchmarks/sla_calendar.py [--quick]
 
+Section 3 times ``deskflow.sla.evaluate`` on 20-event tickets (no peer
+library evaluates SLA clocks from a timeline, so it prints its rate next to
+the calendar operations it is built on and a machine reference).
+
 Each section measures one operation in one process, prints operations per
 second (the median of several repeats) for every library that can express the
 case, the ratio deskflow/peer, the goals, and every case where a peer
@@ -285,13 +289,184 @@ def calendar_elapsed(settings: Settings) -> None:
         print(line)
 
 
-SECTIONS: list[Callable[[Settings], None]] = [calendar_add, calendar_elapsed]
+# -- section 3: SLA evaluation (deskflow.sla.evaluate) ------------------------------
+
+
+def _sla_ticket(rng: random.Random, n: int) -> Any:
+    """An incident with exactly 20 timeline events: notes to the customer, holds
+    awaiting the customer or a vendor, an escalation, priority changes, a
+    resolution and, for some, a reopen."""
+    from deskflow import (
+        Customer,
+        Handoff,
+        HoldReason,
+        Impact,
+        Incident,
+        Note,
+        Step,
+        StepOutcome,
+        Tier,
+        Urgency,
+    )
+    from deskflow.tickets import NoteKind, Visibility
+
+    handoff = Handoff(
+        contact_verified=True,
+        contact="+32 2 555 0101",
+        no_error_shown=True,
+        no_article_applies=True,
+        steps_taken=(Step(action="power-cycled", outcome=StepOutcome.FAILED),),
+    )
+    levels = (Impact.HIGH, Impact.MEDIUM, Impact.LOW)
+    urgency = rng.choice((Urgency.HIGH, Urgency.MEDIUM, Urgency.LOW))
+    at = datetime(2026, 3, 2, 8, 30, tzinfo=TZ) + timedelta(
+        days=rng.randint(0, 20), minutes=rng.randint(0, 600)
+    )
+    inc = Incident.open(
+        id=f"t-{n}",
+        summary="printer offline",
+        customer=Customer(id=f"c-{n % 50}", name="Customer"),
+        impact=rng.choice(levels),
+        urgency=urgency,
+        at=at,
+        actor="a-1",
+    )
+
+    def later() -> datetime:
+        nonlocal at
+        at += timedelta(minutes=rng.randint(5, 180))
+        return at
+
+    def public(text: str) -> Any:
+        return Note(
+            author="a-1",
+            at=later(),
+            text=text,
+            kind=NoteKind.STATUS_UPDATE,
+            visibility=Visibility.CUSTOMER,
+        )
+
+    inc = inc.start_work(at=later(), actor="a-1")
+    while inc.version < 16:
+        roll = rng.random()
+        if roll < 0.35:
+            inc = inc.add_note(public("status update"))
+        elif roll < 0.5:
+            inc = inc.add_note(Note(author="a-1", at=later(), text="work note"))
+        elif roll < 0.65:
+            reason = rng.choice(
+                (HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_VENDOR)
+            )
+            start = later()
+            inc = inc.put_on_hold(
+                reason=reason, until=start + timedelta(days=1), at=start, actor="a-1"
+            )
+            inc = inc.resume(at=later(), actor="a-1")
+        elif roll < 0.75 and inc.tier is Tier.L1:
+            inc = inc.escalate(
+                to_tier=Tier.L2,
+                to_group="desktop",
+                reason="needs desktop support",
+                handoff=handoff,
+                at=later(),
+                actor="a-1",
+            )
+            inc = inc.assign(assignee="a-2", at=later(), actor="a-2")
+        elif roll < 0.85:
+            inc = inc.change_priority(
+                impact=rng.choice(levels),
+                urgency=urgency,
+                justification="reassessed",
+                at=later(),
+                actor="a-1",
+            )
+        else:
+            inc = inc.customer_reply("any news?", at=later())
+    inc = inc.resolve(resolution="fixed", articles=(), at=later(), actor="a-1")
+    if rng.random() < 0.3:
+        inc = inc.reopen(reason="failed again", at=later(), actor="a-1")
+        inc = inc.add_note(public("looking again"))
+    while inc.version < 20:
+        inc = inc.add_note(Note(author="a-1", at=later(), text="follow-up"))
+    return inc
+
+
+def sla_evaluate(settings: Settings) -> None:
+    from deskflow.sla import default_policy, evaluate
+
+    print("\n== sla.evaluate(ticket, at=...): every clock of a 20-event ticket ==")
+    policy = default_policy(ZONE)
+    rng = random.Random(11)
+    count = settings.starts * 8
+    tickets = [_sla_ticket(rng, n) for n in range(count)]
+    # at the last event (clocks stopped) and a day later (a mix with running ones)
+    pairs = [(t, t.updated_at + timedelta(days=i % 2)) for i, t in enumerate(tickets)]
+    clocks = sum(len(evaluate(t, at=a, policy=policy).clocks) for t, a in pairs)
+    business = policy.calendar("business")
+    a, b = pairs[0][0].opened_at, pairs[0][0].updated_at
+
+    def run_full() -> int:
+        for t, at in pairs:
+            evaluate(t, at=at, policy=policy)
+        return len(pairs)
+
+    def run_states() -> int:
+        for t, at in pairs:
+            evaluate(t, at=at, policy=policy, alerts=False)
+        return len(pairs)
+
+    def run_elapsed() -> int:
+        elapsed = business.elapsed
+        for _ in range(100):
+            elapsed(a, b)
+        return 100
+
+    def run_reference() -> int:
+        for _ in range(100):
+            sum(range(100))
+        return 100
+
+    full = ops_per_second(run_full, settings)
+    states = ops_per_second(run_states, settings)
+    elapsed = ops_per_second(run_elapsed, settings)
+    reference = ops_per_second(run_reference, settings)
+    print(f"{count} tickets x 20 events, {clocks / count:.1f} clock reports each")
+    table(
+        ["operation", "ops/s", "us/op", "calendar.elapsed calls"],
+        [
+            [name, fmt_rate(rate), f"{1e6 / rate:.1f}", f"{elapsed / rate:.1f}"]
+            for name, rate in (
+                ("evaluate (with alerts)", full),
+                ("evaluate (alerts=False)", states),
+                ("calendar.elapsed", elapsed),
+            )
+        ],
+    )
+    print(
+        f"machine reference: sum(range(100)) {reference:,.0f}/s "
+        "(about 1,000,000/s on a current laptop, idle)"
+    )
+    print("\nGoals:")
+    goal(f"evaluate: at least 20,000 tickets/s ({full:,.0f})", full >= 20_000)
+
+
+SECTIONS: list[Callable[[Settings], None]] = [
+    calendar_add,
+    calendar_elapsed,
+    sla_evaluate,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help="fewer repeats, for a smoke run"
+    )
+    parser.add_argument(
+        "--section",
+        action="append",
+        choices=[f.__name__ for f in SECTIONS],
+        help="run only this section (repeatable)",
     )
     args = parser.parse_args(argv)
     settings = (
@@ -303,8 +478,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"{len(HOLIDAYS)} holidays in 2026; medians of {settings.repeats} repeats, {settings.starts} starts"
     )
+    only = set(args.section or ())
     for section in SECTIONS:
-        section(settings)
+        if not only or section.__name__ in only:
+            section(settings)
 
 
 if __name__ == "__main__":
