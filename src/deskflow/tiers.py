@@ -1,5 +1,9 @@
 """Support tiers and groups, escalation advice, and the hand-over itself.
 
+(:class:`Tier`, :class:`~deskflow.tickets.values.EscalationKind` and
+:class:`~deskflow.tickets.values.Handoff` are re-exported here for
+convenience; they live in :mod:`deskflow.parties` and :mod:`deskflow.tickets`.)
+
 This is the room for *who handles what* and *when a ticket should move up*:
 
 - :class:`SupportGroup` and :class:`SupportModel` describe the tiers (service
@@ -69,9 +73,11 @@ __all__ = [
     "ConductOnRecord",
     "CustomerAsked",
     "CustomerNotice",
+    "EscalationKind",
     "EscalationPolicy",
     "EscalationResult",
     "EscalationRule",
+    "Handoff",
     "InternalNotice",
     "NoticeKind",
     "RepeatedReopens",
