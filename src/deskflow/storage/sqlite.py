@@ -398,12 +398,24 @@ class SQLiteStore:
     # -- plumbing ----------------------------------------------------------------
 
     def _make_event_structurer(self) -> Callable[[str], Event]:
+        # Dispatch on the stored "type" tag straight to each class's hook: the
+        # same converter, without the tagged union's extra pass.
         conv = self._converter
         loads = json.loads
+        hooks = {
+            tag: (conv.get_structure_hook(cls), cls)
+            for tag, cls in ev.EVENT_TYPES.items()
+        }
 
         def structure(data: str) -> Event:
             try:
-                event: Event = conv.structure(loads(data), Event)  # type: ignore[arg-type]
+                raw = loads(data)
+                entry = hooks.get(raw.get("type"))
+                if entry is None:  # not in EVENT_TYPES: let the union decide
+                    event: Event = conv.structure(raw, Event)  # type: ignore[arg-type]
+                else:
+                    del raw["type"]
+                    event = entry[0](raw, entry[1])
             except Exception as exc:  # any failure here means a damaged row
                 raise StorageError(
                     f"a stored event cannot be read ({type(exc).__name__}: {exc}); "
