@@ -28,7 +28,7 @@ The import path ``deskflow.testing.contract`` is public and stable. The
 module needs the ``testing`` extra (hypothesis); ``import deskflow`` never
 imports it.
 
->>> import unittest
+>>> import io, unittest
 >>> from deskflow.storage.memory import MemoryStore
 >>> class MemoryContract(StoreContract):
 ...     def make_store(self):
@@ -46,7 +46,6 @@ imports it.
 
 from __future__ import annotations
 
-import io
 import threading
 import unittest
 from collections.abc import Callable, Iterable
@@ -54,7 +53,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, event
+import attrs
+from hypothesis import HealthCheck, currently_in_test_context, event
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -104,8 +104,6 @@ from deskflow.tickets.values import (
 )
 
 __all__ = ["StoreContract", "StoreStateMachine", "make_state_machine"]
-
-_ = io  # the module docstring's example uses io.StringIO
 
 # -- ticket builders (private: the contract's own fixed data) -------------------
 
@@ -1146,8 +1144,6 @@ class StoreContract(unittest.TestCase):
 
 
 def _evolve_query(query: TicketQuery, **changes: Any) -> TicketQuery:
-    import attrs
-
     return attrs.evolve(query, **changes)
 
 
@@ -1298,46 +1294,56 @@ class StoreStateMachine(RuleBasedStateMachine):
     small pools, so duplicates are frequent), reads them by id, by reference
     and their timeline (known and unknown), saves changes read at the current
     or at an older version (stale saves must conflict the same way), runs
-    random queries and pages through every result, and counts. The backend
-    must return equal values and raise the same error classes, with the same
-    ``ConcurrencyConflict`` versions, as the reference.
+    random queries and pages through every result, counts and iterates. The
+    backend must return equal values of the same classes and raise the same
+    errors as the reference (for a ``ConcurrencyConflict``, with the same
+    versions; for a ``TicketNotFound``, with the same key).
 
-    Subclass it and override :meth:`make_store`, or use
-    :func:`make_state_machine`; run ``YourMachine.TestCase``.
+    Subclass it and override :meth:`make_store`, then run
+    ``YourMachine.TestCase``; or let :func:`make_state_machine` do both. The
+    rules can also be called by hand, which is how a failing run found by
+    hypothesis is replayed:
 
     >>> class MemoryMachine(StoreStateMachine):
     ...     def make_store(self):
     ...         return MemoryStore()
-    >>> from hypothesis import settings
-    >>> MemoryMachine.TestCase.settings = settings(
-    ...     max_examples=3, stateful_step_count=5, database=None)
-    >>> unittest.TextTestRunner(stream=io.StringIO()).run(
-    ...     MemoryMachine.TestCase("runTest")).wasSuccessful()
-    True
+    >>> machine = MemoryMachine()
+    >>> machine.add(spec={"ticket_id": "s-0"})
+    >>> machine.save(ticket_id="s-0", changes=["start_work"], agent="a-1",
+    ...     other="s-1", minutes=5, zone=timezone.utc, staleness=0)
+    >>> machine.store.get("s-0").status.value
+    'in_progress'
+    >>> machine.teardown()
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.reference = MemoryStore()
-        self.store = self.make_store()
+        self.reference: TicketStore = MemoryStore()
+        self.store: TicketStore = self.make_store()
 
     def make_store(self) -> TicketStore:
-        """Return a new, empty store of the backend under test.
+        """Return a new, empty store of the backend under test (override it).
 
-        >>> StoreStateMachine.make_store(None)  # type: ignore[arg-type]
-        Traceback (most recent call last):
-        ...
-        NotImplementedError: make_store: return a new, empty store of the backend under test
+        >>> class MemoryMachine(StoreStateMachine):
+        ...     def make_store(self):
+        ...         return MemoryStore()
+        >>> MemoryMachine().store.count()
+        0
         """
         raise NotImplementedError(
-            "make_store: return a new, empty store of the backend under test"
+            f"{type(self).__name__}.make_store: return a new, empty store "
+            "of the backend under test"
         )
 
     def teardown(self) -> None:
-        """Close both stores.
+        """Close both stores at the end of a run.
 
-        >>> StoreStateMachine.teardown.__doc__.split()[0]
-        'Close'
+        >>> machine = _memory_machine()
+        >>> machine.teardown()
+        >>> machine.store.count()
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.StorageError: the store is closed
         """
         self.store.close()
         self.reference.close()
@@ -1345,26 +1351,51 @@ class StoreStateMachine(RuleBasedStateMachine):
     def _same(self, what: str, call: Callable[[TicketStore], Any]) -> Any:
         want = _outcome(lambda: call(self.reference))
         got = _outcome(lambda: call(self.store))
-        event(f"{what.split('(')[0]}: {_describe(want)}")
-        assert got == want, f"{what}: backend gave {got!r}, reference gave {want!r}"
-        if want[0] == "ok" and isinstance(want[1], Ticket):
-            assert type(got[1]) is type(want[1]), (
-                f"{what}: {type(got[1])} is not {type(want[1])}"
+        if currently_in_test_context():  # also callable by hand, to replay a run
+            event(f"{what.split('(')[0]}: {_describe(want)}")
+        if got != want:
+            raise AssertionError(
+                f"{what}: the backend gave {got!r}, the reference gave {want!r}"
+            )
+        if want[0] == "ok" and type(got[1]) is not type(want[1]):
+            raise AssertionError(
+                f"{what}: the backend gave a {type(got[1]).__name__}, "
+                f"the reference a {type(want[1]).__name__}"
             )
         return want
 
     @rule(spec=_ticket_specs())
     def add(self, spec: dict[str, Any]) -> None:
+        """Add one new ticket (its id or reference may be taken).
+
+        >>> machine = _memory_machine()
+        >>> machine.add(spec={"ticket_id": "s-0"})
+        >>> machine.add(spec={"ticket_id": "s-0"})  # both stores refuse it
+        >>> machine.store.count()
+        1
+        """
         ticket = _open(**spec)
         self._same(f"add({ticket.id!r})", lambda s: s.add(ticket))
 
     @rule(specs=st.lists(_ticket_specs(), max_size=3))
     def add_many(self, specs: list[dict[str, Any]]) -> None:
+        """Add a batch, all or nothing.
+
+        >>> machine = _memory_machine()
+        >>> machine.add_many(specs=[{"ticket_id": "s-0"}, {"ticket_id": "s-0"}])
+        >>> machine.store.count()
+        0
+        """
         tickets = [_open(**spec) for spec in specs]
         self._same(f"add_many({_ids(tickets)!r})", lambda s: s.add_many(tickets))
 
     @rule(ticket_id=st.sampled_from((*_IDS, "unknown")))
     def get(self, ticket_id: str) -> None:
+        """Read a ticket and its timeline by id.
+
+        >>> machine = _memory_machine()
+        >>> machine.get(ticket_id="unknown")  # TicketNotFound from both
+        """
         self._same(f"get({ticket_id!r})", lambda s: s.get(ticket_id))
         self._same(f"timeline({ticket_id!r})", lambda s: s.timeline(ticket_id))
 
@@ -1378,6 +1409,12 @@ class StoreStateMachine(RuleBasedStateMachine):
         )
     )
     def get_by_reference(self, reference: str) -> None:
+        """Read a ticket by reference.
+
+        >>> machine = _memory_machine()
+        >>> machine.add(spec={"ticket_id": "s-0", "reference": "INC-SAME-0001"})
+        >>> machine.get_by_reference(reference="INC-SAME-0001")
+        """
         self._same(
             f"get_by_reference({reference!r})", lambda s: s.get_by_reference(reference)
         )
@@ -1401,11 +1438,20 @@ class StoreStateMachine(RuleBasedStateMachine):
         zone: tzinfo,
         staleness: int,
     ) -> None:
+        """Apply changes to a ticket read ``staleness`` versions ago, and save.
+
+        >>> machine = _memory_machine()
+        >>> machine.add(spec={"ticket_id": "s-0"})
+        >>> for staleness in (0, 1):  # the second save is stale: both conflict
+        ...     machine.save(ticket_id="s-0", changes=["note"], agent="a-1",
+        ...         other="s-0", minutes=1, zone=timezone.utc, staleness=staleness)
+        >>> machine.store.get("s-0").version
+        2
+        """
         try:
             current = self.reference.get(ticket_id)
         except TicketNotFound:
             current = _open(ticket_id)
-        # Read at an older version (stale) when staleness > 0 and there is one.
         read_at = max(1, current.version - staleness)
         base = Ticket.from_events(current.timeline[:read_at])
         at = (base.updated_at + timedelta(minutes=minutes)).astimezone(zone)
@@ -1419,8 +1465,12 @@ class StoreStateMachine(RuleBasedStateMachine):
 
     @rule(query=_queries())
     def find(self, query: TicketQuery) -> None:
-        import attrs
+        """Page through a query to the end; every page must match.
 
+        >>> machine = _memory_machine()
+        >>> machine.add_many(specs=[{"ticket_id": "s-0"}, {"ticket_id": "s-1"}])
+        >>> machine.find(query=TicketQuery(limit=1))
+        """
         cursors: dict[int, str | None] = {
             id(self.reference): None,
             id(self.store): None,
@@ -1439,20 +1489,37 @@ class StoreStateMachine(RuleBasedStateMachine):
 
     @rule(query=st.none() | _queries())
     def count(self, query: TicketQuery | None) -> None:
+        """Count the tickets a query matches (all when ``None``).
+
+        >>> _memory_machine().count(query=TicketQuery(customer_id="c-1"))
+        """
         self._same(f"count({query!r})", lambda s: s.count(query))
 
     @rule()
     def iter_all(self) -> None:
+        """Stream every ticket.
+
+        >>> _memory_machine().iter_all()
+        """
         self._same("iter_all()", lambda s: list(s.iter_all()))
 
     @invariant()
     def same_count(self) -> None:
-        """Both stores hold as many tickets.
+        """After every step, both stores hold as many tickets.
 
-        >>> StoreStateMachine.same_count.__doc__.split()[0]
-        'Both'
+        >>> _memory_machine().same_count()
         """
         self._same("count()", lambda s: s.count())
+
+
+def _memory_machine() -> StoreStateMachine:
+    """A machine whose backend is a second MemoryStore (for the examples)."""
+
+    class MemoryMachine(StoreStateMachine):
+        def make_store(self) -> TicketStore:
+            return MemoryStore()
+
+    return MemoryMachine()
 
 
 def make_state_machine(
@@ -1466,6 +1533,7 @@ def make_state_machine(
     suppressed: each step of the machine does real storage work, and a busy
     machine must not turn that into a failure.
 
+    >>> import io
     >>> from hypothesis import settings
     >>> TestMemoryMachine = make_state_machine(
     ...     MemoryStore, settings=settings(max_examples=2, stateful_step_count=4,
