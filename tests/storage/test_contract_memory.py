@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unittest
+from datetime import timedelta, timezone
 
+import attrs
 import pytest
 
 from deskflow.errors import TicketNotFound
@@ -60,6 +62,9 @@ def test_missing_capabilities_skip_with_a_reason() -> None:
     assert result.wasSuccessful()
 
 
+_MICRO = timedelta(microseconds=1)
+
+
 class _LosesUpdates(MemoryStore):
     """A broken backend: save ignores the expected version."""
 
@@ -81,11 +86,56 @@ class _ForgetsTheZone(MemoryStore):
         return type(page)(items=tuple(items), next_cursor=page.next_cursor)
 
 
+class _NotAtomic(MemoryStore):
+    """A broken backend: ``add_many`` writes ticket by ticket."""
+
+    def add_many(self, tickets):  # type: ignore[no-untyped-def]
+        return sum(super(_NotAtomic, self).add_many([t]) for t in tickets)
+
+
+class _InclusiveEnd(MemoryStore):
+    """A broken backend: ``opened_to`` is inclusive."""
+
+    def find(self, query):  # type: ignore[no-untyped-def]
+        if query.opened_to is not None:
+            query = attrs.evolve(query, opened_to=query.opened_to + _MICRO)
+        return super().find(query)
+
+
+class _NoTieBreak(MemoryStore):
+    """A broken backend: ties in the sort key come out in reverse id order."""
+
+    def find(self, query):  # type: ignore[no-untyped-def]
+        page = super().find(query)
+        items = sorted(
+            page.items,
+            key=lambda t: (t.opened_at, t.updated_at),
+            reverse=query.order.value.endswith("desc"),
+        )
+        by_key: dict[object, list[object]] = {}
+        for t in items:
+            by_key.setdefault((t.opened_at, t.updated_at), []).append(t)
+        flipped = tuple(t for group in by_key.values() for t in reversed(group))
+        return attrs.evolve(page, items=flipped)
+
+
+class _LosesTheOffset(MemoryStore):
+    """A broken backend: gives datetimes back in UTC (same instant, other offset)."""
+
+    def get(self, ticket_id):  # type: ignore[no-untyped-def]
+        t = super().get(ticket_id)
+        return attrs.evolve(t, opened_at=t.opened_at.astimezone(timezone.utc))
+
+
 @pytest.mark.parametrize(
     ("store_class", "failing"),
     [
         (_LosesUpdates, "test_stale_save_is_refused_and_writes_nothing"),
         (_ForgetsTheZone, "test_datetimes_in_different_zones_order_by_instant"),
+        (_NotAtomic, "test_add_many_is_atomic"),
+        (_InclusiveEnd, "test_find_by_opened_range_is_half_open"),
+        (_NoTieBreak, "test_find_orders_results_with_ties_broken_by_id"),
+        (_LosesTheOffset, "test_returned_datetimes_keep_their_utc_offset"),
     ],
 )
 def test_the_contract_catches_a_broken_backend(
@@ -96,7 +146,10 @@ def test_the_contract_catches_a_broken_backend(
             return store_class()
 
     result = _run(Broken)
-    failed = {case.id().rsplit(".", 1)[-1] for case, _ in result.failures}
+    failed = {
+        getattr(case, "test_case", case)._testMethodName  # a subtest's parent
+        for case, _ in result.failures
+    }
     assert failing in failed
 
 
