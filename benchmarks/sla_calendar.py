@@ -9,7 +9,7 @@ library evaluates SLA clocks from a timeline, so it prints its rate next to
 the calendar operations it is built on and a machine reference).
 
 Each section measures one operation in one process, prints operations per
-second (the median of several repeats) for every library that can express the
+CPU second (the median of several repeats) for every library that can express the
 case, the ratio deskflow/peer, the goals, and every case where a peer
 disagrees with deskflow and why. Sections are plain functions listed in
 ``SECTIONS``; add a new one by appending a function that takes a ``Settings``
@@ -74,14 +74,18 @@ def make_starts(count: int) -> list[datetime]:
 
 
 def ops_per_second(run: Callable[[], int], settings: Settings) -> float:
-    """Median over repeats of operations per second; ``run`` returns its op count."""
+    """Median over repeats of operations per second; ``run`` returns its op count.
+
+    Time is this process's CPU time (``time.process_time``), not wall time, so
+    that other work on a shared machine does not skew the rates or the ratios.
+    """
     rates = []
     for _ in range(settings.repeats):
         ops = 0
-        began = clock.perf_counter()
+        began = clock.process_time()
         while True:
             ops += run()
-            elapsed = clock.perf_counter() - began
+            elapsed = clock.process_time() - began
             if elapsed >= settings.min_time:
                 break
         rates.append(ops / elapsed)

@@ -310,3 +310,13 @@ def test_open_periods_sum_to_elapsed(
     for p in periods:
         assert cal.is_open(p.start)
         assert not cal.is_open(p.end) or utc(p.end) == end
+
+
+@given(calendars(), any_starts(), any_starts())
+def test_inputs_in_the_calendar_zone_agree_with_utc_inputs(
+    cal: BusinessCalendar, a: datetime, b: datetime
+) -> None:
+    local_a, local_b = a.astimezone(cal.tzinfo), b.astimezone(cal.tzinfo)
+    assert cal.elapsed(local_a, local_b) == cal.elapsed(utc(a), utc(b))
+    d = abs(utc(b) - utc(a))
+    assert utc(cal.add(local_a, d)) == utc(cal.add(utc(a), d))

@@ -767,7 +767,28 @@ class BusinessCalendar:
         >>> cal.elapsed(datetime(2026, 3, 9, 10, tzinfo=tz), datetime(2026, 3, 6, 16, tzinfo=tz))
         datetime.timedelta(days=-1, seconds=79200)
         """
-        # conversions inlined: SLA evaluation calls this for every clock
+        core = self._core
+        tables = core.tables
+        tz = core.tz
+        if tables is not None and start.tzinfo is tz and end.tzinfo is tz:
+            # fast path: wall times in the calendar's zone on ordinary days
+            a = tables.clock_at_wall(
+                (start.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
+                + start.hour * 3_600_000_000
+                + start.minute * 60_000_000
+                + start.second * 1_000_000
+                + start.microsecond
+            )
+            if a is not None:
+                b = tables.clock_at_wall(
+                    (end.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
+                    + end.hour * 3_600_000_000
+                    + end.minute * 60_000_000
+                    + end.second * 1_000_000
+                    + end.microsecond
+                )
+                if b is not None:
+                    return timedelta(0, 0, b - a)
         try:
             span_u = start - _EPOCH
             span_v = end - _EPOCH
@@ -942,10 +963,13 @@ class _Tables:
         "entry_start",
         "offset_after",
         "shift_after",
+        "shifted_offset",
         "t_cum_before",
         "t_cum_end",
         "t_ends",
         "t_starts",
+        "wall_end",
+        "wall_start",
         "week_open",
         "year_high",
         "year_low",
@@ -964,11 +988,15 @@ class _Tables:
         self.entry_end = [e[1] for e in entries]
         self.entry_intervals = [e[2] for e in entries]
         self.offset_after = [e[3] for e in entries]
+        self.wall_start = [e[4] for e in entries]
+        self.wall_end = [e[5] for e in entries]
         clock_start: list[int] = []
         clock_end: list[int] = []
         shift_after: list[int] = []
         clock = self.template_clock(entries[0][4])
-        for index, (a, b, intervals, offset, _wall_start) in enumerate(entries):
+        for index, (a, b, intervals, offset, _wall_start, _wall_end) in enumerate(
+            entries
+        ):
             if index:
                 # the regular stretch before this entry
                 clock = self.template_clock(a + entries[index - 1][3]) + shift_after[-1]
@@ -979,6 +1007,7 @@ class _Tables:
         self.clock_start = clock_start
         self.clock_end = clock_end
         self.shift_after = shift_after
+        self.shifted_offset = [offset + _SHIFT for offset in self.offset_after]
 
     def template_clock(self, w: int) -> int:
         """G(w): template open time from the origin week to wall position w."""
@@ -1007,15 +1036,45 @@ class _Tables:
         if j == len(entry_start) - 1:
             return None
         # inline template_clock: this is the hot path
-        weeks, pos = divmod(u + self.offset_after[j] + _SHIFT, _WEEK)
-        i = bisect_right(self.t_starts, pos) - 1
+        weeks, pos = divmod(u + self.shifted_offset[j], _WEEK)
+        t_starts = self.t_starts
+        i = bisect_right(t_starts, pos) - 1
         if i < 0:
-            inner = 0
-        elif pos >= self.t_ends[i]:
-            inner = self.t_cum_end[i]
-        else:
-            inner = self.t_cum_before[i] + pos - self.t_starts[i]
-        return weeks * self.week_open + inner + self.shift_after[j]
+            return weeks * self.week_open + self.shift_after[j]
+        if pos >= self.t_ends[i]:
+            return weeks * self.week_open + self.t_cum_end[i] + self.shift_after[j]
+        return (
+            weeks * self.week_open
+            + self.t_cum_before[i]
+            + pos
+            - t_starts[i]
+            + self.shift_after[j]
+        )
+
+    def clock_at_wall(self, w: int) -> int | None:
+        """B at wall time w when w lies on an ordinary day (one instant), else None.
+
+        Ordinary days have no DST change, so the wall time is unambiguous and
+        the UTC offset is not needed at all.
+        """
+        wall_start = self.wall_start
+        j = bisect_right(wall_start, w) - 1
+        if j < 0 or w < self.wall_end[j] or j == len(wall_start) - 1:
+            return None
+        weeks, pos = divmod(w + _SHIFT, _WEEK)
+        t_starts = self.t_starts
+        i = bisect_right(t_starts, pos) - 1
+        if i < 0:
+            return weeks * self.week_open + self.shift_after[j]
+        if pos >= self.t_ends[i]:
+            return weeks * self.week_open + self.t_cum_end[i] + self.shift_after[j]
+        return (
+            weeks * self.week_open
+            + self.t_cum_before[i]
+            + pos
+            - t_starts[i]
+            + self.shift_after[j]
+        )
 
     def add(self, u: int, d: int) -> int | None:
         """first_reaching(clock_at(u) + d) for d > 0, fused for speed."""
@@ -1300,8 +1359,8 @@ class _Core:
 
     def build_entries(
         self, year_low: int, year_high: int
-    ) -> list[tuple[int, int, tuple[tuple[int, int], ...], int, int]]:
-        """Entries (utc start, utc end, open intervals, offset after, wall start)."""
+    ) -> list[tuple[int, int, tuple[tuple[int, int], ...], int, int, int]]:
+        """Entries (utc start, utc end, open intervals, offset after, wall start, wall end)."""
         merged: dict[int, tuple[int, int]] = {}
         for year in range(year_low - 1, year_high + 2):
             for at, before, after in self._year_transitions(year):
@@ -1366,12 +1425,15 @@ class _Core:
                 last = entries[-1]
                 last[1] = max(last[1], b)
                 last[2] = sorted(last[2] + intervals)
+                last[5] = max(last[5], (day + 1) * _DAY)
             else:
-                entries.append([a, b, sorted(intervals), 0, day * _DAY])
+                entries.append(
+                    [a, b, sorted(intervals), 0, day * _DAY, (day + 1) * _DAY]
+                )
         for entry in entries:
             entry[2] = tuple(_merge_touching(entry[2]))
             entry[3] = offset_at(entry[1])
-        return [(a, b, iv, o, w) for a, b, iv, o, w in entries]
+        return [(a, b, iv, o, w, x) for a, b, iv, o, w, x in entries]
 
 
 def _merge_touching(intervals: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
