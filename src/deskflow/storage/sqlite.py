@@ -429,8 +429,15 @@ class SQLiteStore:
         conv = self._converter
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
+        hooks = {cls: conv.get_unstructure_hook(cls) for cls in ev.EVENT_TYPES.values()}
+
         def unstructure(event: Event) -> str:
-            return dumps(conv.unstructure(event, Event))
+            hook = hooks.get(type(event))
+            if hook is None:  # not in EVENT_TYPES: let the union decide
+                return dumps(conv.unstructure(event, Event))
+            data = hook(event)
+            data["type"] = event.type  # where the tagged union puts it, too
+            return dumps(data)
 
         return unstructure
 
