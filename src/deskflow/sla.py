@@ -977,6 +977,26 @@ class Evaluation:
 # -- evaluation -----------------------------------------------------------------------
 
 
+# Enum members as module constants: attribute access on an Enum class is slow,
+# and the evaluation loop reads them for every event.
+_RUNNING = ClockState.RUNNING
+_WARNING = ClockState.WARNING
+_PAUSED = ClockState.PAUSED
+_MET = ClockState.MET
+_BREACHED = ClockState.BREACHED
+_CANCELLED = ClockState.CANCELLED
+_K_RESPONSE = ClockKind.RESPONSE
+_K_RESOLUTION = ClockKind.RESOLUTION
+_K_UPDATE = ClockKind.UPDATE
+_K_OLA = ClockKind.ESCALATION_RESPONSE
+_K_VENDOR = ClockKind.VENDOR
+_VISIBLE = Visibility.CUSTOMER
+_REPLY = NoteKind.CUSTOMER_REPLY
+_ON_HOLD = Status.ON_HOLD
+_NEW = Status.NEW
+_AWAITING_VENDOR = HoldReason.AWAITING_VENDOR
+
+
 class _Track:
     """One clock (one cycle) while the timeline is read."""
 
@@ -1145,7 +1165,7 @@ def evaluate(
     customer = opened.customer.id
     table = pol._compiled_for(kind, priority, service_level)
     paused_map = pol._paused
-    status = opened.status or Status.NEW
+    status = opened.status or _NEW
     hold: HoldReason | None = None
     paused = paused_map[(status._value_, None)]
     m = _Measure(opened.at)
@@ -1198,8 +1218,8 @@ def evaluate(
             elif track.open_since is None:
                 track.open_since = t
 
-    response = start(_Track(ClockKind.RESPONSE, 1, opened.at, []), opened.at)
-    resolution = start(_Track(ClockKind.RESOLUTION, 1, opened.at, []), opened.at)
+    response = start(_Track(_K_RESPONSE, 1, opened.at, []), opened.at)
+    resolution = start(_Track(_K_RESOLUTION, 1, opened.at, []), opened.at)
 
     for e in timeline[1:]:
         t = e.at
@@ -1220,15 +1240,15 @@ def evaluate(
         if cls is ev.NoteAdded:
             note = e.note  # type: ignore[union-attr]
             if (
-                note.visibility is Visibility.CUSTOMER
+                note.visibility is _VISIBLE
                 and e.actor != customer
-                and note.kind is not NoteKind.CUSTOMER_REPLY
+                and note.kind is not _REPLY
             ):
                 responds = True
                 if update is not None and update.stopped is None:
                     stop(update, t)
                     updates += 1
-                    update = start(_Track(ClockKind.UPDATE, updates + 1, t, []), t)
+                    update = start(_Track(_K_UPDATE, updates + 1, t, []), t)
         elif cls is ev.WorkStarted:
             responds = True
             if ola is not None and ola.stopped is None:
@@ -1246,7 +1266,7 @@ def evaluate(
             if resolution is not None and resolution.stopped is not None:
                 resolution = start(
                     _Track(
-                        ClockKind.RESOLUTION,
+                        _K_RESOLUTION,
                         resolution.cycle + 1,
                         t,
                         list(resolution.intervals),
@@ -1254,14 +1274,14 @@ def evaluate(
                     t,
                 )
             if responded and (update is None or update.stopped is not None):
-                update = start(_Track(ClockKind.UPDATE, updates + 1, t, []), t)
+                update = start(_Track(_K_UPDATE, updates + 1, t, []), t)
         elif cls is ev.Escalated:
             if ola is not None and ola.stopped is None:
                 stop(ola, t, met=False)
             escalations += 1
             ola = start(
                 _Track(
-                    ClockKind.ESCALATION_RESPONSE,
+                    _K_OLA,
                     escalations,
                     t,
                     [],
@@ -1281,7 +1301,7 @@ def evaluate(
             if response.stopped is None:
                 stop(response, t)
             if cls is not ev.Resolved:
-                update = start(_Track(ClockKind.UPDATE, 1, t, []), t)
+                update = start(_Track(_K_UPDATE, 1, t, []), t)
         if cls is ev.Resolved and update is not None and update.stopped is None:
             stop(update, t)
             updates += 1
@@ -1290,7 +1310,7 @@ def evaluate(
         new_hold = hold
         if isinstance(e, ev.Held):
             new_hold = e.reason
-        if new_status is not None and new_status is not Status.ON_HOLD:
+        if new_status is not None and new_status is not _ON_HOLD:
             new_hold = None
         if new_status is None:
             new_status = status
@@ -1298,10 +1318,10 @@ def evaluate(
             status, hold = new_status, new_hold
             paused = paused_map[(status._value_, hold._value_ if hold else None)]
             repause(t)
-            on_vendor = status is Status.ON_HOLD and hold is HoldReason.AWAITING_VENDOR
+            on_vendor = status is _ON_HOLD and hold is _AWAITING_VENDOR
             if on_vendor and (vendor is None or vendor.stopped is not None):
                 vendor_holds += 1
-                vendor = start(_Track(ClockKind.VENDOR, vendor_holds, t, []), t)
+                vendor = start(_Track(_K_VENDOR, vendor_holds, t, []), t)
             elif not on_vendor and vendor is not None and vendor.stopped is None:
                 stop(vendor, t)
 
@@ -1377,19 +1397,16 @@ def _report(
     elif counting or (stopped is not None and segs and segs[-1][1] == stopped):
         due = _Measure.add(ct, segs[-1][0], within - elapsed + lengths[-1])
     breached = due is not None and elapsed >= within and due < end
-    if stopped is not None:
-        if breached:
-            state = ClockState.BREACHED
-        else:
-            state = ClockState.MET if track.stop_met else ClockState.CANCELLED
-    elif breached:
-        state = ClockState.BREACHED
+    if breached:
+        state = _BREACHED
+    elif stopped is not None:
+        state = _MET if track.stop_met else _CANCELLED
     elif not counting:
-        state = ClockState.PAUSED
+        state = _PAUSED
     elif elapsed >= ct.warn:
-        state = ClockState.WARNING
+        state = _WARNING
     else:
-        state = ClockState.RUNNING
+        state = _RUNNING
     reports.append(
         ClockReport(
             name=ct.name,
@@ -1404,7 +1421,7 @@ def _report(
             due=due,
             state=state,
             running=counting,
-            met_at=stopped if state is ClockState.MET else None,
+            met_at=stopped if state is _MET else None,
             breached_at=due if breached else None,
             stopped_at=stopped,
             policy_version=ct.version,
