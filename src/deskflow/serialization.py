@@ -8,7 +8,10 @@ deskflow's hooks to a converter you already own. There is no global
 configuration; the module-level :func:`to_dict`, :func:`from_dict`,
 :func:`dumps` and :func:`loads` use a private default converter.
 
-Formats: aware datetimes as ISO 8601 with offset, dates as ``YYYY-MM-DD``,
+Formats: aware datetimes as ISO 8601 with offset (a datetime in a
+``zoneinfo`` zone also names its zone, RFC 9557 style:
+``2026-10-25T02:30:00+02:00[Europe/Brussels]``, so a wall time in a repeated
+DST hour comes back equal), dates as ``YYYY-MM-DD``,
 times as ``HH:MM[:SS]``, durations as ISO 8601 (``PT1H30M``), enums by value,
 tuples and frozensets as lists. Top-level documents carry
 ``"deskflow_schema": 1`` so stored documents can be migrated later.
@@ -28,19 +31,29 @@ deskflow.errors.ValidationError: $.name: required field missing
 
 from __future__ import annotations
 
+import collections.abc
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.strategies import configure_tagged_union, include_subclasses
 
 from deskflow.clock import is_aware
 from deskflow.errors import NaiveDatetimeError, SchemaVersionError, ValidationError
-from deskflow.tickets.events import Event
+from deskflow.tickets.events import EVENT_TYPES, Event
 from deskflow.tickets.lifecycle import GUARD_TYPES, Guard
 from deskflow.tickets.model import Ticket
 
@@ -129,7 +142,24 @@ def parse_duration(text: str) -> timedelta:
     return -value if parts["sign"] else value
 
 
+def _unstructure_datetime(value: datetime) -> str:
+    text = value.isoformat()
+    zone = value.tzinfo
+    if type(zone) is ZoneInfo and zone.key:
+        # The offset alone loses the zone: a wall time in a repeated DST hour
+        # would then never compare equal to the value it was written from.
+        return f"{text}[{zone.key}]"
+    return text
+
+
 def _structure_datetime(value: Any, _: type) -> datetime:
+    zone: ZoneInfo | None = None
+    if isinstance(value, str) and value.endswith("]") and "[" in value:
+        value, _sep, name = value[:-1].partition("[")
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} in datetime") from None
     if isinstance(value, datetime):
         result = value
     elif isinstance(value, str):
@@ -146,7 +176,7 @@ def _structure_datetime(value: Any, _: type) -> datetime:
         raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
     if not is_aware(result):
         raise NaiveDatetimeError(f"naive datetime {value!r}; include a UTC offset")
-    return result
+    return result.astimezone(zone) if zone is not None else result
 
 
 def _structure_date(value: Any, _: type) -> date:
@@ -210,7 +240,7 @@ def configure_converter(
     >>> conv.unstructure(timedelta(hours=4))
     'PT4H'
     """
-    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(date, _structure_date)
@@ -251,7 +281,9 @@ def configure_converter(
     converter.register_unstructure_hook_func(lambda t: t is Guard, unstructure_guard)
     converter.register_structure_hook_func(lambda t: t is Guard, structure_guard)
 
+    _configure_shapes(converter)
     configure_tagged_union(Event, converter, tag_generator=_event_tag, tag_name="type")
+    _configure_event_tag_check(converter)
     include_subclasses(
         Ticket,
         converter,
@@ -259,9 +291,134 @@ def configure_converter(
             configure_tagged_union, tag_generator=_tag, tag_name="kind"
         ),
     )
+    _configure_ticket_tag_check(converter)
     for hook in _module_hooks():
         hook(converter)
     return converter
+
+
+def _is_homogenous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_set(t: Any) -> bool:
+    return (get_origin(t) or t) in (frozenset, set, collections.abc.Set)
+
+
+def _configure_shapes(converter: cattrs.Converter) -> None:
+    """Refuse the wrong JSON shape up front, and write sets as sorted lists.
+
+    Without the checks a string given for a list is iterated character by
+    character and ``None`` given for an object fails deep inside cattrs with
+    a message about ``.keys()``; with them the error names what was expected.
+    """
+
+    def tuple_factory(t: Any) -> Callable[[Any, Any], Any]:
+        inner = homogenous_tuple_structure_factory(t, converter)
+
+        def structure_tuple(value: Any, cls: Any) -> Any:
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"expected a list, got {_json_type(value)}")
+            return inner(value, cls)
+
+        return structure_tuple
+
+    def set_structure_factory(t: Any) -> Callable[[Any, Any], Any]:
+        args = get_args(t)
+        items = converter.get_structure_hook(tuple[args[0] if args else Any, ...])  # type: ignore[misc]
+        make = set if (get_origin(t) or t) is set else frozenset
+
+        def structure_set(value: Any, cls: Any) -> Any:
+            return make(items(value, cls))
+
+        return structure_set
+
+    def set_unstructure_factory(t: Any) -> Callable[[Any], Any]:
+        args = get_args(t)
+        item = (
+            converter.get_unstructure_hook(args[0]) if args else converter.unstructure
+        )
+
+        def unstructure_set(value: Any) -> list[Any]:
+            out = [item(v) for v in value]
+            try:  # a stable order, so equal values give equal documents
+                return sorted(out)
+            except TypeError:
+                return sorted(out, key=lambda v: json.dumps(v, sort_keys=True))
+
+        return unstructure_set
+
+    def attrs_factory(cls: Any) -> Callable[[Any, Any], Any]:
+        inner = converter.gen_structure_attrs_fromdict(cls)
+
+        def structure_object(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"expected an object, got {_json_type(value)}")
+            return inner(value, target)
+
+        return structure_object
+
+    converter.register_structure_hook_factory(_is_homogenous_tuple, tuple_factory)
+    converter.register_structure_hook_factory(_is_set, set_structure_factory)
+    converter.register_unstructure_hook_factory(_is_set, set_unstructure_factory)
+    converter.register_structure_hook_factory(attrs.has, attrs_factory)
+
+
+def _configure_event_tag_check(converter: cattrs.Converter) -> None:
+    """Name a missing or unknown event ``type`` instead of a bare KeyError."""
+    hooks: dict[str, Callable[[Any, Any], Any]] = {}
+
+    def structure_event(value: Any, _: Any) -> Any:
+        _check_tag(value, "type", EVENT_TYPES, "event type")
+        cls = EVENT_TYPES[value["type"]]
+        hook = hooks.get(cls.type)
+        if hook is None:  # resolved on first use, after every hook is registered
+            hook = hooks[cls.type] = converter.get_structure_hook(cls)
+        return hook({k: v for k, v in value.items() if k != "type"}, cls)
+
+    converter.register_structure_hook_func(lambda t: t == Event, structure_event)
+
+
+def _configure_ticket_tag_check(converter: cattrs.Converter) -> None:
+    """Name a missing or unknown ticket ``kind`` instead of a bare KeyError."""
+    tagged = converter.get_structure_hook(Ticket)
+    kinds = {cls.kind.value for cls in Ticket.__subclasses__() if cls.kind is not None}
+
+    def structure_ticket(value: Any, cls: Any) -> Any:
+        _check_tag(value, "kind", kinds, "ticket kind")
+        return tagged(value, cls)
+
+    converter.register_structure_hook_func(lambda t: t is Ticket, structure_ticket)
+
+
+def _check_tag(value: Any, key: str, known: Iterable[str], what: str) -> None:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, got {_json_type(value)}")
+    if key not in value:
+        raise ValidationError(f"missing the {what} tag", path=key)
+    if value[key] not in known:
+        raise ValidationError(
+            f"unknown {what} {value[key]!r}; known: {', '.join(sorted(known))}",
+            path=key,
+        )
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 def _module_hooks() -> list[Callable[[cattrs.Converter], None]]:
@@ -287,31 +444,68 @@ _DEFAULT = make_converter()
 
 
 def _translate(exc: Exception) -> ValidationError:
-    if isinstance(exc, ValidationError) and not isinstance(
+    """One ValidationError listing every ``(path, message)`` found in ``exc``."""
+    errors = list(_walk(exc, "$"))
+    if len(errors) == 1:
+        path, message = errors[0]
+        error_cls = type(exc) if _is_plain_deskflow(exc) else ValidationError
+        if error_cls is not ValidationError and issubclass(error_cls, ValidationError):
+            return error_cls(message, path=path)
+        return ValidationError(message, path=path)
+    return ValidationError(
+        "; ".join(m for _, m in errors), path=errors[0][0], errors=errors
+    )
+
+
+def _is_plain_deskflow(exc: BaseException) -> bool:
+    return isinstance(exc, ValidationError) and not isinstance(
         exc, cattrs.BaseValidationError
-    ):
-        return exc
-    if isinstance(exc, cattrs.BaseValidationError):
-        messages = cattrs.transform_error(exc, format_exception=_format_exception)
-        errors = []
-        for message in messages:
-            text, _, path = message.rpartition(" @ ")
-            errors.append((path or "$", text or message))
-        if len(errors) == 1:
-            return ValidationError(errors[0][1], path=errors[0][0])
-        return ValidationError(
-            "; ".join(m for _, m in errors), path=errors[0][0], errors=errors
-        )
-    return ValidationError(str(exc) or type(exc).__name__, path="$")
+    )
+
+
+def _join(path: str, sub: str) -> str:
+    if not sub or sub == "$":
+        return path
+    if sub.startswith("$"):
+        sub = sub[1:]
+    return f"{path}{sub}" if sub.startswith(("[", ".")) else f"{path}.{sub}"
+
+
+def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, str]]:
+    """Every leaf failure in a cattrs error tree, with its full field path."""
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step = (
+                f"[{note.index!r}]"
+                if isinstance(note, IterableValidationNote)
+                else f".{note.name}"
+            )
+            yield from _walk_leaf(sub, path + step, note.type)
+        for sub in without:
+            yield from _walk_leaf(sub, path, None)
+    else:
+        yield from _walk_leaf(exc, path, None)
+
+
+def _walk_leaf(
+    exc: BaseException, path: str, type_: type | None
+) -> Iterator[tuple[str, str]]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        yield from _walk(exc, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield _join(path, key), "unknown field"
+    elif isinstance(exc, ValidationError):
+        for sub_path, message in exc.errors:
+            yield _join(path, sub_path), message
+    else:
+        yield path, _format_exception(exc, type_)
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, KeyError):
         return "required field missing"
-    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
-    if isinstance(exc, ValidationError):
-        return exc.rule
     if (
         isinstance(exc, ValueError)
         and type_ is not None
@@ -377,6 +571,13 @@ def from_dict(
     conv = converter or _DEFAULT
     # Tickets are tagged by kind: structure through the base, then check the kind.
     target: Any = Ticket if isinstance(cls, type) and issubclass(cls, Ticket) else cls
+    wanted = getattr(cls, "kind", None) if target is Ticket else None
+    if wanted is not None and data.get("kind", wanted.value) != wanted.value:
+        raise ValidationError(
+            f"expected a document of kind {wanted.value!r} ({cls.__name__}), "
+            f"got kind {data['kind']!r}",
+            path="$.kind",
+        )
     try:
         result = conv.structure(data, target)
     except Exception as exc:  # every failure becomes one ValidationError with paths
@@ -384,7 +585,7 @@ def from_dict(
     if target is not cls and not isinstance(result, cls):
         raise ValidationError(
             f"expected a {cls.__name__}, the document holds a {type(result).__name__}",
-            path="kind",
+            path="$.kind",
         )
     return result  # type: ignore[no-any-return]
 
