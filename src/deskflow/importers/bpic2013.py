@@ -307,9 +307,7 @@ class VinstRow:
                 country=record.get("Country") or "",
             )
         except ValidationError as exc:
-            raise ValidationError(
-                str(exc).split(": ", 1)[-1], path=f"line {line}.{exc.path}"
-            ) from exc
+            raise ValidationError(exc.rule, path=f"line {line}.{exc.path}") from exc
 
 
 def read_rows(path: str | Path) -> Iterator[VinstRow]:
