@@ -200,7 +200,10 @@ def test_a_full_last_page_has_no_cursor(store: TicketStore) -> None:
     assert second.next_cursor is None
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "", "W10", "!!!"])
+_HUGE = "WyJvcGVuZWRfZGVzYyIsIDEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwLCAidCJd"  # key 10**22
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "", "W10", "!!!", _HUGE])
 def test_a_foreign_cursor_is_a_validation_error(
     store: TicketStore, cursor: str
 ) -> None:

@@ -67,6 +67,7 @@ def decode_cursor(cursor: str, order: Order) -> tuple[int, str]:
         or len(data) != 3
         or not isinstance(data[1], int)
         or isinstance(data[1], bool)
+        or not -(2**63) <= data[1] < 2**63
         or not isinstance(data[2], str)
     ):
         raise ValidationError("not a cursor from Page.next_cursor", path="after")
