@@ -195,10 +195,13 @@ def calendar_add(settings: Settings) -> None:
     goal(
         f"4000 h costs at most 2x the 15 min case ({cost_ratio:.2f}x)", cost_ratio <= 2
     )
+    closing = sum("closing time" in line for line in disagreements)
     print(
-        f"\npandas disagrees with deskflow in {len(disagreements)} of {len(starts) * 5} cases:"
+        f"\npandas disagrees with deskflow in {len(disagreements)} of {len(starts) * 5} cases: "
+        f"{closing} where it moved a deadline at a closing time to the next opening, "
+        f"{len(disagreements) - closing} wrong (first 10 shown):"
     )
-    for line in disagreements:
+    for line in disagreements[:10]:
         print(line)
 
 

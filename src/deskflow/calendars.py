@@ -772,23 +772,20 @@ class BusinessCalendar:
         tz = core.tz
         if tables is not None and start.tzinfo is tz and end.tzinfo is tz:
             # fast path: wall times in the calendar's zone on ordinary days
-            a = tables.clock_at_wall(
+            span = tables.wall_span(
                 (start.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
                 + start.hour * 3_600_000_000
                 + start.minute * 60_000_000
                 + start.second * 1_000_000
-                + start.microsecond
+                + start.microsecond,
+                (end.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
+                + end.hour * 3_600_000_000
+                + end.minute * 60_000_000
+                + end.second * 1_000_000
+                + end.microsecond,
             )
-            if a is not None:
-                b = tables.clock_at_wall(
-                    (end.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                    + end.hour * 3_600_000_000
-                    + end.minute * 60_000_000
-                    + end.second * 1_000_000
-                    + end.microsecond
-                )
-                if b is not None:
-                    return timedelta(0, 0, b - a)
+            if span is not None:
+                return _US * span
         try:
             span_u = start - _EPOCH
             span_v = end - _EPOCH
@@ -815,7 +812,7 @@ class BusinessCalendar:
                 if a is not None:
                     b = clock_at(v)
                     if b is not None:
-                        return timedelta(0, 0, b - a)
+                        return _US * (b - a)
             core.extend_to(u, v)
 
     def open_periods(self, start: datetime, end: datetime) -> tuple[OpenPeriod, ...]:
@@ -1074,6 +1071,44 @@ class _Tables:
             + pos
             - t_starts[i]
             + self.shift_after[j]
+        )
+
+    def wall_span(self, w1: int, w2: int) -> int | None:
+        """B(w2) - B(w1) for wall times on ordinary days, else None (hot path of elapsed)."""
+        wall_start = self.wall_start
+        wall_end = self.wall_end
+        last = len(wall_start) - 1
+        j1 = bisect_right(wall_start, w1) - 1
+        if j1 < 0 or j1 == last or w1 < wall_end[j1]:
+            return None
+        j2 = bisect_right(wall_start, w2) - 1
+        if j2 < 0 or j2 == last or w2 < wall_end[j2]:
+            return None
+        t_starts = self.t_starts
+        t_ends = self.t_ends
+        weeks1, pos1 = divmod(w1 + _SHIFT, _WEEK)
+        weeks2, pos2 = divmod(w2 + _SHIFT, _WEEK)
+        i = bisect_right(t_starts, pos1) - 1
+        if i < 0:
+            inner1 = 0
+        elif pos1 >= t_ends[i]:
+            inner1 = self.t_cum_end[i]
+        else:
+            inner1 = self.t_cum_before[i] + pos1 - t_starts[i]
+        i = bisect_right(t_starts, pos2) - 1
+        if i < 0:
+            inner2 = 0
+        elif pos2 >= t_ends[i]:
+            inner2 = self.t_cum_end[i]
+        else:
+            inner2 = self.t_cum_before[i] + pos2 - t_starts[i]
+        shift_after = self.shift_after
+        return (
+            (weeks2 - weeks1) * self.week_open
+            + inner2
+            - inner1
+            + shift_after[j2]
+            - shift_after[j1]
         )
 
     def add(self, u: int, d: int) -> int | None:
