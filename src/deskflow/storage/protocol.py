@@ -65,8 +65,14 @@ def _frozen(kind: type[enum.Enum]) -> Any:
     return convert
 
 
-def _positive_limit(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+def _positive_limit(
+    instance: object, attribute: attrs.Attribute[int], value: int
+) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 1 <= value <= 10_000
+    ):
         raise ValidationError("must be an integer from 1 to 10000", path="limit")
 
 
@@ -85,9 +91,18 @@ class TicketQuery:
 
     customer_id: str | None = None
     asset_serial: str | None = None
-    kinds: frozenset[TicketKind] | None = attrs.field(default=None, converter=_frozen(TicketKind))  # type: ignore[misc]
-    statuses: frozenset[Status] | None = attrs.field(default=None, converter=_frozen(Status))  # type: ignore[misc]
-    priorities: frozenset[Priority] | None = attrs.field(default=None, converter=_frozen(Priority))  # type: ignore[misc]
+    kinds: frozenset[TicketKind] | None = attrs.field(
+        default=None,
+        converter=_frozen(TicketKind),  # type: ignore[misc]
+    )
+    statuses: frozenset[Status] | None = attrs.field(
+        default=None,
+        converter=_frozen(Status),  # type: ignore[misc]
+    )
+    priorities: frozenset[Priority] | None = attrs.field(
+        default=None,
+        converter=_frozen(Priority),  # type: ignore[misc]
+    )
     owner: str | None = None
     assignee: str | None = None
     group: str | None = None
