@@ -96,6 +96,10 @@ def label(hours: float) -> str:
     return f"{int(hours * 60)} min" if hours < 1 else f"{hours:g} h"
 
 
+def hours_text(value: timedelta) -> str:
+    return f"{value / timedelta(hours=1):+g} h"
+
+
 def fmt_rate(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate:,.0f}"
 
@@ -271,7 +275,7 @@ def calendar_elapsed(settings: Settings) -> None:
                 if got != want:
                     disagreements.append(
                         f"  {label(hours):>7}  {'' if forward else 'reversed '}{a:%a %m-%d %H:%M} -> {b:%a %m-%d %H:%M}: "
-                        f"deskflow {want}, businesstime {got}"
+                        f"deskflow {hours_text(want)}, businesstime {hours_text(got)}"
                     )
     table(
         [
@@ -289,10 +293,14 @@ def calendar_elapsed(settings: Settings) -> None:
         worst_vs_bt >= 10,
     )
     total = len(starts) * len(DURATIONS_H) * 2
+    reversed_ = [line for line in disagreements if " reversed " in line]
+    forward = [line for line in disagreements if " reversed " not in line]
     print(
-        f"\nbusinesstime disagrees with deskflow in {len(disagreements)} of {total} cases (first 15 shown):"
+        f"\nbusinesstime disagrees with deskflow in {len(disagreements)} of {total} cases: "
+        f"{len(reversed_)} with reversed arguments (end before start), "
+        f"{len(forward)} in order (first 5 of each shown):"
     )
-    for line in disagreements[:15]:
+    for line in reversed_[:5] + forward[:5]:
         print(line)
 
 
