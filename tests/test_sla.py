@@ -590,6 +590,14 @@ def test_cancelling_ends_running_clocks_without_a_verdict() -> None:
     assert all(c.stopped_at == T0 + H for c in result.clocks)
 
 
+def test_a_note_after_cancellation_starts_no_clock() -> None:
+    inc = p3().cancel(reason="raised in error", at=T0 + H, actor="a")
+    inc = inc.add_note(visible(T0 + 2 * H))
+    result = evaluate(inc, at=T0 + 3 * H)
+    assert [c.name for c in result.clocks] == ["response", "resolution"]
+    assert {c.state for c in result.clocks} == {ClockState.CANCELLED}
+
+
 def test_evaluating_before_the_opening_sees_nothing() -> None:
     result = evaluate(p3(), at=T0 - H)
     assert (result.clocks, result.alerts, result.periods) == ((), (), ())

@@ -435,17 +435,18 @@ class NamedCalendar:
 DEFAULT_PAUSE_RULES: tuple[PauseRule, ...] = (
     PauseRule(
         hold_reason=HoldReason.AWAITING_CUSTOMER,
-        clocks=frozenset({ClockKind.RESOLUTION, ClockKind.UPDATE}),
+        clocks=frozenset({ClockKind.RESPONSE, ClockKind.RESOLUTION, ClockKind.UPDATE}),
     ),
     PauseRule(
         hold_reason=HoldReason.AWAITING_USER,
-        clocks=frozenset({ClockKind.RESOLUTION, ClockKind.UPDATE}),
+        clocks=frozenset({ClockKind.RESPONSE, ClockKind.RESOLUTION, ClockKind.UPDATE}),
     ),
     PauseRule(status=Status.KNOWN_ERROR, clocks=frozenset({ClockKind.RESOLUTION})),
 )
-"""Waiting on the customer (or user) pauses resolution and updates; a problem
-recorded as a known error pauses its resolution. Waiting on a vendor, a change
-or an approval pauses nothing: the desk still owes the customer."""
+"""Waiting on the customer (or user) pauses every clock the customer is owed
+(response, resolution, updates); a problem recorded as a known error pauses
+its resolution. Waiting on a vendor, a change or an approval pauses nothing:
+the desk still owes the customer."""
 
 DEFAULT_THRESHOLDS: tuple[Threshold, ...] = (
     Threshold(
@@ -1300,7 +1301,8 @@ def evaluate(
             responded = True
             if response.stopped is None:
                 stop(response, t)
-            if cls is not ev.Resolved:
+            # No update cycle starts on a resolved or cancelled ticket.
+            if cls is not ev.Resolved and status.is_open:
                 update = start(_Track(_K_UPDATE, 1, t, []), t)
         if cls is ev.Resolved and update is not None and update.stopped is None:
             stop(update, t)
