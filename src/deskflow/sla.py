@@ -63,12 +63,10 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
-import cattrs
 
 from deskflow._validators import non_empty, to_tuple
 from deskflow.calendars import BusinessCalendar
@@ -1527,21 +1525,6 @@ def default_policy(zone: str = "UTC", *, hours: str = "09:00-17:00") -> SlaPolic
 
 DEFAULT_POLICY = default_policy()
 """:func:`default_policy` in UTC (build your own with your desk's zone)."""
-
-
-def _configure_converter(converter: cattrs.Converter) -> None:
-    """Write sets of clock kinds as sorted lists, so policy documents are stable."""
-
-    def is_kind_set(cls: Any) -> bool:
-        return (
-            getattr(cls, "__origin__", None) is frozenset
-            and cls.__args__[0] is ClockKind
-        )
-
-    def unstructure(value: Iterable[ClockKind]) -> list[str]:
-        return sorted(k.value for k in value)
-
-    converter.register_unstructure_hook_func(is_kind_set, unstructure)
 
 
 # -- doctest helpers (not public) ------------------------------------------------------
