@@ -1061,8 +1061,23 @@ class _Measure:
     def lengths(
         self, ct: _CTarget, segs: list[tuple[datetime, datetime]]
     ) -> list[timedelta]:
-        pos = self.pos
-        return [pos(ct, stop) - pos(ct, start) for start, stop in segs]
+        if ct.always:
+            return [(stop - _EPOCH) - (start - _EPOCH) for start, stop in segs]
+        memo = self.memo.get(ct.key)
+        if memo is None:
+            memo = self.memo[ct.key] = {}
+        elapsed = ct.cal.elapsed
+        anchor = self.anchor
+        out = []
+        for start, stop in segs:
+            a = memo.get(start)
+            if a is None:
+                a = memo[start] = elapsed(anchor, start)
+            b = memo.get(stop)
+            if b is None:
+                b = memo[stop] = elapsed(anchor, stop)
+            out.append(b - a)
+        return out
 
     @staticmethod
     def add(ct: _CTarget, start: datetime, amount: timedelta) -> datetime:
