@@ -152,7 +152,7 @@ _INSERT_HEAD = f"INSERT INTO tickets ({_HEAD_COLUMNS}) VALUES ({', '.join('?' * 
 _UPDATE_HEAD = (
     "UPDATE tickets SET status = ?, priority = ?, customer_id = ?, asset_serial = ?, "
     "owner = ?, assignee = ?, grp = ?, tier = ?, updated_at = ?, version = ? "
-    "WHERE id = ?"
+    "WHERE id = ? AND version = ?"
 )
 _INSERT_EVENT = (
     "INSERT INTO events (ticket_id, seq, type, at, data) VALUES (?, ?, ?, ?, ?)"
@@ -593,25 +593,28 @@ class SQLiteStore:
         c.check_expected_version(ticket, expected_version)
         rows, links = self._event_rows(ticket, expected_version)
         text = _fold_text(c.new_note_texts(ticket, ticket.timeline[expected_version:]))
+        head = self._head(ticket)
         with self._write(f"saving ticket {ticket.id!r}") as conn:
-            found = conn.execute(
-                "SELECT version FROM tickets WHERE id = ?", (ticket.id,)
-            ).fetchone()
-            if found is None:
-                raise TicketNotFound(ticket.id)
-            if found[0] != expected_version:
+            # The version check and the head update are one statement; only
+            # when it changes nothing do we look at why.
+            updated = conn.execute(
+                _UPDATE_HEAD, (*head[3:11], *head[12:], ticket.id, expected_version)
+            ).rowcount
+            if updated != 1:
+                found = conn.execute(
+                    "SELECT version FROM tickets WHERE id = ?", (ticket.id,)
+                ).fetchone()
+                if found is None:
+                    raise TicketNotFound(ticket.id)
                 raise ConcurrencyConflict(
                     ticket.id, expected=expected_version, actual=found[0]
                 )
-            if not rows:
-                return
-            conn.executemany(_INSERT_EVENT, rows)
+            if rows:
+                conn.executemany(_INSERT_EVENT, rows)
             if links:
                 conn.executemany(_INSERT_LINK, links)
             if text:
                 conn.execute(_INSERT_TEXT, (ticket.id, text))
-            head = self._head(ticket)
-            conn.execute(_UPDATE_HEAD, (*head[3:11], *head[12:], ticket.id))
 
     # -- reads -------------------------------------------------------------------
 
