@@ -120,8 +120,8 @@ _SCHEMA_1 = (
         type TEXT NOT NULL,
         at INTEGER NOT NULL,
         data TEXT NOT NULL,
-        UNIQUE (ticket_id, seq)
-    )""",
+        PRIMARY KEY (ticket_id, seq)
+    ) WITHOUT ROWID""",
     """CREATE TABLE links (
         other_id TEXT NOT NULL,
         ticket_id TEXT NOT NULL,
@@ -149,10 +149,21 @@ _HEAD_COLUMNS = (
     "assignee, grp, tier, opened_at, updated_at, version"
 )
 _INSERT_HEAD = f"INSERT INTO tickets ({_HEAD_COLUMNS}) VALUES ({', '.join('?' * 14)})"
-_UPDATE_HEAD = (
-    "UPDATE tickets SET status = ?, priority = ?, customer_id = ?, asset_serial = ?, "
-    "owner = ?, assignee = ?, grp = ?, tier = ?, updated_at = ?, version = ? "
-    "WHERE id = ? AND version = ?"
+# Head columns a save may change; the last one is the version.
+_MUTABLE_COLUMNS = (
+    "status",
+    "priority",
+    "customer_id",
+    "asset_serial",
+    "owner",
+    "assignee",
+    "grp",
+    "tier",
+    "updated_at",
+    "version",
+)
+_SELECT_HEAD = (
+    f"SELECT version, {', '.join(_MUTABLE_COLUMNS)} FROM tickets WHERE id = ?"
 )
 _INSERT_EVENT = (
     "INSERT INTO events (ticket_id, seq, type, at, data) VALUES (?, ?, ?, ?, ?)"
@@ -595,19 +606,28 @@ class SQLiteStore:
         text = _fold_text(c.new_note_texts(ticket, ticket.timeline[expected_version:]))
         head = self._head(ticket)
         with self._write(f"saving ticket {ticket.id!r}") as conn:
-            # The version check and the head update are one statement; only
-            # when it changes nothing do we look at why.
-            updated = conn.execute(
-                _UPDATE_HEAD, (*head[3:11], *head[12:], ticket.id, expected_version)
-            ).rowcount
-            if updated != 1:
-                found = conn.execute(
-                    "SELECT version FROM tickets WHERE id = ?", (ticket.id,)
-                ).fetchone()
-                if found is None:
-                    raise TicketNotFound(ticket.id)
+            found = conn.execute(_SELECT_HEAD, (ticket.id,)).fetchone()
+            if found is None:
+                raise TicketNotFound(ticket.id)
+            if found[0] != expected_version:
                 raise ConcurrencyConflict(
                     ticket.id, expected=expected_version, actual=found[0]
+                )
+            # Set only the columns that changed: SQLite rewrites the entry of
+            # every index on a column named in SET, even for an equal value.
+            new = (*head[3:11], head[12], head[13])
+            changed = [
+                (column, value)
+                for column, old, value in zip(
+                    _MUTABLE_COLUMNS, found[1:], new, strict=True
+                )
+                if old != value
+            ]
+            if changed:
+                assignments = ", ".join(f"{column} = ?" for column, _ in changed)
+                conn.execute(
+                    f"UPDATE tickets SET {assignments} WHERE id = ?",
+                    (*(value for _, value in changed), ticket.id),
                 )
             if rows:
                 conn.executemany(_INSERT_EVENT, rows)
