@@ -554,3 +554,41 @@ def test_agenda_reads_sla_evaluations_and_their_update_clock() -> None:
     update = next(i for i in items if i.kind is AgendaKind.UPDATE_DUE)
     assert "SLA update clock" in update.text
     assert update.due == evaluate(t, at=now).clock("update").due  # type: ignore[union-attr]
+
+
+# -- round trips ------------------------------------------------------------------------
+
+_times = st.times(min_value=time(0, 0), max_value=time(23, 58)).map(
+    lambda t: t.replace(second=0, microsecond=0)
+)
+
+
+@given(
+    _times,
+    st.integers(min_value=1, max_value=600),
+    st.sets(st.integers(0, 6), min_size=1),
+)
+def test_contact_window_round_trips(start: time, minutes: int, days: set[int]) -> None:
+    end_minutes = min(start.hour * 60 + start.minute + minutes, 23 * 60 + 59)
+    end = time(end_minutes // 60, end_minutes % 60)
+    if end <= start:
+        return
+    window = ContactWindow(start=start, end=end, weekdays=days)
+    assert loads(dumps(window), ContactWindow) == window
+
+
+@given(st.integers(min_value=1, max_value=10_000), st.booleans())
+def test_update_cadence_round_trips(minutes: int, business: bool) -> None:
+    calendar = BusinessCalendar.weekdays(zone="Europe/Brussels") if business else None
+    cadence = UpdateCadence(every=timedelta(minutes=minutes), calendar=calendar)
+    assert loads(dumps(cadence), UpdateCadence) == cadence
+
+
+def test_commitments_round_trip() -> None:
+    from deskflow.testing.strategies import commitments
+
+    @given(commitments())
+    def check(value: Commitment) -> None:
+        assert loads(dumps(value), Commitment) == value
+
+    check()

@@ -232,3 +232,19 @@ def test_a_finding_holds_exactly_the_incidents_in_the_window(
         assert (finding.first_opened, finding.last_opened) == (min(opened), max(opened))
     else:
         assert findings == ()
+
+
+@given(
+    st.integers(min_value=2, max_value=50),
+    st.integers(min_value=1, max_value=1000),
+    st.lists(st.sampled_from(RecurrenceBasis), min_size=1, max_size=2, unique=True),
+)
+def test_recurrence_policy_round_trips(
+    threshold: int, days: int, bases: list[RecurrenceBasis]
+) -> None:
+    from deskflow.serialization import dumps, loads
+
+    policy = RecurrencePolicy(
+        threshold=threshold, window=timedelta(days=days), bases=tuple(bases)
+    )
+    assert loads(dumps(policy), RecurrencePolicy) == policy

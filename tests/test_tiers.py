@@ -761,3 +761,29 @@ def test_advice_reads_an_sla_evaluation() -> None:
     assert "'response'" in advice.reason
     met = t.start_work(at=start + timedelta(minutes=5), actor="a-sam")
     assert policy.recommend(met, at=late, clocks=evaluate(met, at=late)) == ()
+
+
+_names = st.text(alphabet="abcdefghij-", min_size=1, max_size=8).filter(str.strip)
+
+
+@given(
+    st.lists(
+        st.builds(
+            SupportGroup,
+            name=_names,
+            tier=st.sampled_from(Tier),
+            skills=st.lists(_names, max_size=3),
+            categories=st.lists(_names, max_size=3),
+            supervisor=st.none() | _names,
+            label=st.just("") | _names,
+        ),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda g: g.name,
+    )
+)
+def test_support_model_round_trips(groups: list[SupportGroup]) -> None:
+    from deskflow.serialization import dumps, loads
+
+    model = SupportModel(groups=tuple(groups))
+    assert loads(dumps(model), SupportModel) == model

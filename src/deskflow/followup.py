@@ -31,12 +31,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
 from deskflow._validators import non_empty
+from deskflow.calendars import BusinessCalendar
 from deskflow.clock import ensure_aware
 from deskflow.errors import ValidationError
 from deskflow.parties import ContactWindow
@@ -53,9 +54,6 @@ from deskflow.tickets.values import (
     Status,
 )
 from deskflow.tiers import CustomerNotice, NoticeKind, readings
-
-if TYPE_CHECKING:
-    from deskflow.calendars import BusinessCalendar
 
 __all__ = [
     "AgendaItem",

@@ -37,7 +37,6 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import (
-    TYPE_CHECKING,
     Any,
     ClassVar,
     Generic,
@@ -50,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from deskflow._validators import non_empty, to_tuple, tuple_of
+from deskflow.calendars import BusinessCalendar
 from deskflow.clock import ensure_aware
 from deskflow.errors import IncompleteHandoff, ValidationError
 from deskflow.parties import Tier
@@ -58,9 +58,6 @@ from deskflow.tickets.lifecycle import DEFAULT_HANDOFF_PARTS, Lifecycle
 from deskflow.tickets.model import Ticket, lifecycle_for
 from deskflow.tickets.notes import Step, StepOutcome
 from deskflow.tickets.values import EscalationKind, Handoff, HandoffPart, Status
-
-if TYPE_CHECKING:
-    from deskflow.calendars import BusinessCalendar
 
 __all__ = [
     "DEFAULT_ESCALATION_POLICY",
