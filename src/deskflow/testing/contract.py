@@ -46,6 +46,7 @@ imports it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import unittest
 from collections.abc import Callable, Iterable
@@ -54,7 +55,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import attrs
-from hypothesis import HealthCheck, currently_in_test_context, event
+from hypothesis import HealthCheck, currently_in_test_context, event, given
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -82,7 +83,9 @@ from deskflow.storage.protocol import (
     TicketQuery,
     TicketStore,
 )
+from deskflow.testing import strategies
 from deskflow.tickets import link_tickets
+from deskflow.tickets.events import Opened
 from deskflow.tickets.model import (
     Incident,
     Problem,
@@ -322,6 +325,17 @@ def _corpus() -> dict[str, Ticket]:
     a, d = link_tickets(a, d, at=_h(11), actor=_ACTOR)
     b, d = link_tickets(b, d, at=_h(12), actor=_ACTOR)
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f}
+
+
+def _renamed(ticket: Ticket, ticket_id: str) -> Ticket:
+    """The same ticket under another id (and the reference derived from it)."""
+    opened = ticket.timeline[0]
+    assert isinstance(opened, Opened)
+    assert ticket.kind is not None
+    first = attrs.evolve(
+        opened, ticket_id=ticket_id, reference=make_reference(ticket.kind, ticket_id)
+    )
+    return Ticket.from_events((first, *ticket.timeline[1:]))
 
 
 def _ids(tickets: Iterable[Ticket]) -> list[str]:
@@ -860,6 +874,36 @@ class StoreContract(unittest.TestCase):
         by_id = {t.id: t for t in [*corpus.values(), extra]}
         for ticket in got:
             self.assertEqual(ticket, by_id[ticket.id])
+
+    def test_realistic_tickets_round_trip_through_add_and_save(self) -> None:
+        # Tickets driven through the real engine: every event type, any zone,
+        # any text. Part of the timeline is added, the rest saved on top.
+        numbers = itertools.count()
+
+        @Settings(
+            # the active profile, capped: each example drives the lifecycle engine
+            max_examples=min(Settings().max_examples, 30),
+            suppress_health_check=[HealthCheck.too_slow],
+            deadline=None,
+        )
+        @given(ticket=strategies.tickets(max_commands=12), data=st.data())
+        def round_trip(ticket: Ticket, data: st.DataObject) -> None:
+            ticket = _renamed(ticket, f"rt-{next(numbers)}")
+            read_at = data.draw(st.integers(1, ticket.version), label="read_at")
+            self.store.add(Ticket.from_events(ticket.timeline[:read_at]))
+            self.store.save(ticket, expected_version=read_at)
+            got = self.store.get(ticket.id)
+            self.assertIs(type(got), type(ticket))
+            self.assertEqual(got, ticket)
+            self.assertEqual(self.store.get_by_reference(ticket.reference), ticket)
+            timeline = self.store.timeline(ticket.id)
+            self.assertEqual(timeline, ticket.timeline)
+            self.assertEqual(
+                [e.at.utcoffset() for e in timeline],
+                [e.at.utcoffset() for e in ticket.timeline],
+            )
+
+        round_trip()
 
     def test_timeline_of_one_ticket(self) -> None:
         ticket = _rich_incident()
