@@ -425,8 +425,10 @@ def _module_hooks() -> list[Callable[[cattrs.Converter], None]]:
     """Hooks contributed by topic modules that need more than the defaults."""
     hooks: list[Callable[[cattrs.Converter], None]] = []
     from deskflow.scripts import _configure_converter as _scripts_hooks
+    from deskflow.tiers import _configure_converter as _tiers_hooks
 
     hooks.append(_scripts_hooks)
+    hooks.append(_tiers_hooks)
     return hooks
 
 
@@ -440,7 +442,15 @@ def make_converter(*, guards: Iterable[type[Any]] = ()) -> cattrs.Converter:
     return configure_converter(cattrs.Converter(forbid_extra_keys=True), guards=guards)
 
 
-_DEFAULT = make_converter()
+_DEFAULT: list[cattrs.Converter] = []
+
+
+def _default_converter() -> cattrs.Converter:
+    # Built on first use, so ``import deskflow`` stays light and topic modules
+    # with hooks (scripts, tiers, ...) load only when something is serialized.
+    if not _DEFAULT:
+        _DEFAULT.append(make_converter())
+    return _DEFAULT[0]
 
 
 def _translate(exc: Exception) -> ValidationError:
@@ -525,7 +535,7 @@ def to_dict(value: Any, *, converter: cattrs.Converter | None = None) -> dict[st
     >>> to_dict(Asset(serial="SN1"))["serial"]
     'SN1'
     """
-    conv = converter or _DEFAULT
+    conv = converter or _default_converter()
     data = conv.unstructure(
         value, unstructure_as=Ticket if isinstance(value, Ticket) else type(value)
     )
@@ -568,7 +578,7 @@ def from_dict(
                 path=SCHEMA_KEY,
             )
         data = {k: v for k, v in data.items() if k != SCHEMA_KEY}
-    conv = converter or _DEFAULT
+    conv = converter or _default_converter()
     # Tickets are tagged by kind: structure through the base, then check the kind.
     target: Any = Ticket if isinstance(cls, type) and issubclass(cls, Ticket) else cls
     wanted = getattr(cls, "kind", None) if target is Ticket else None
