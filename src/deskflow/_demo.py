@@ -219,6 +219,9 @@ def run(db: str | None = None) -> int:
     store appends each step's events); a case already stored there is
     loaded and shown instead of being played again.
     """
+    from deskflow._demo_calls import run_call_review_demo
+    from deskflow._demo_followup import run_followup_demo
+    from deskflow._demo_sla import sla_summary
     from deskflow.storage import SQLiteStore, TicketStore
 
     store: TicketStore | None = SQLiteStore(db) if db is not None else None
@@ -232,6 +235,8 @@ def run(db: str | None = None) -> int:
             f"priority={ticket.priority.label}  tier={ticket.tier.value}  "
             f"owner={ticket.owner}  assignee={ticket.assignee}"
         )
+        for line in sla_summary(ticket, ticket.updated_at).splitlines():
+            print(f"    SLA: {line}")
         if store is not None:
             if saved == 0:
                 store.add(ticket)
@@ -253,6 +258,13 @@ def run(db: str | None = None) -> int:
                 print(f"\nSaved {inc.reference} ({inc.version} events) to {db}.")
         print("\nTimeline:")
         print(format_timeline(inc))
+        print("\nSLA clocks at closure:")
+        for line in sla_summary(inc, inc.updated_at).splitlines():
+            print(f"    {line}")
+        print("\n--- The call, recorded and reviewed ---\n")
+        run_call_review_demo()
+        print("\n--- Escalation advice, hand-off, promises and the agenda ---\n")
+        run_followup_demo()
         if store is not None:
             print(
                 f"\nShow it again with: python -m deskflow show {inc.reference} --db {db}"
