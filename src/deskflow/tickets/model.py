@@ -28,6 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -317,9 +318,18 @@ class Ticket:
                 "a timeline starts with an 'opened' event", path="timeline[0]"
             )
         ticket = _from_opened(first)
+        cls = type(ticket)
+        # Fold into a plain namespace and build the value once: evolving a
+        # frozen ticket per event would re-validate every field each time.
+        state = SimpleNamespace(
+            **{a.name: getattr(ticket, a.name) for a in attrs.fields(cls) if a.init}
+        )
+        timeline: list[ev.Event] = [first]
         for event in iterator:
-            ticket = apply_event(ticket, event)
-        return ticket
+            vars(state).update(_changes(state, event))
+            timeline.append(event)
+        state.timeline = tuple(timeline)
+        return cls(**vars(state))
 
     # -- the engine, as methods ---------------------------------------------
 
@@ -1144,7 +1154,14 @@ def apply_event(ticket: T, e: ev.Event) -> T:
     >>> apply_event(t, ev.WorkStarted(at=_T0, actor="a-1", status=Status.IN_PROGRESS)).status.value
     'in_progress'
     """
-    changes: dict[str, Any] = {"timeline": (*ticket.timeline, e), "updated_at": e.at}
+    changes = _changes(ticket, e)
+    changes["timeline"] = (*ticket.timeline, e)
+    return attrs.evolve(ticket, **changes)
+
+
+def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
+    """The field changes ``e`` makes to ``ticket`` (anything with the ticket's attributes)."""
+    changes: dict[str, Any] = {"updated_at": e.at}
     if e.status is not None:
         changes["status"] = e.status
         if e.status is not Status.ON_HOLD and ticket.hold is not None:
@@ -1231,7 +1248,7 @@ def apply_event(ticket: T, e: ev.Event) -> T:
             else x
             for x in ticket.commitments
         )
-    return attrs.evolve(ticket, **changes)
+    return changes
 
 
 # -- doctest helpers (not public) ----------------------------------------------
