@@ -320,3 +320,45 @@ def test_inputs_in_the_calendar_zone_agree_with_utc_inputs(
     assert cal.elapsed(local_a, local_b) == cal.elapsed(utc(a), utc(b))
     d = abs(utc(b) - utc(a))
     assert utc(cal.add(local_a, d)) == utc(cal.add(utc(a), d))
+
+
+# -- the integer ruler that SLA evaluation measures with ---------------------------
+
+
+def _micros(value: datetime) -> int:
+    return (value - datetime(1970, 1, 1, tzinfo=UTC)) // US
+
+
+@given(calendars(), any_starts(), any_starts(), any_starts())
+def test_ruler_positions_are_elapsed_time_from_the_anchor(
+    cal: BusinessCalendar, anchor: datetime, a: datetime, b: datetime
+) -> None:
+    ruler = cal._ruler(_micros(anchor))
+    assert ruler.position(_micros(anchor)) == 0
+    assert ruler.position(_micros(a)) * US == cal.elapsed(anchor, a)
+    assert (ruler.position(_micros(b)) - ruler.position(_micros(a))) * US == (
+        cal.elapsed(a, b)
+    )
+
+
+@given(calendars(), any_starts(), any_starts(), durations)
+def test_ruler_reach_is_add(
+    cal: BusinessCalendar, anchor: datetime, start: datetime, d: timedelta
+) -> None:
+    assume(d > timedelta(0))
+    ruler = cal._ruler(_micros(anchor))
+    found = ruler.reach(ruler.position(_micros(start)) + d // US)
+    assert found == _micros(cal.add(start, d))
+    # next_open, as the SLA thresholds compute it
+    opened = ruler.reach(ruler.position(_micros(start)) + 1) - 1
+    assert opened == _micros(cal.next_open(start))
+
+
+def test_ruler_widens_its_tables_far_from_the_anchor() -> None:
+    cal = BusinessCalendar.weekdays(zone="Europe/Berlin")
+    anchor = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    ruler = cal._ruler(_micros(anchor))
+    far = datetime(2071, 6, 1, 12, tzinfo=UTC)
+    assert ruler.position(_micros(far)) * US == cal.elapsed(anchor, far)
+    years = 30 * 52 * 40 * 3600 * 10**6  # beyond the tables first built
+    assert ruler.reach(years) == _micros(cal.add(anchor, years * US))

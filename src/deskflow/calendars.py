@@ -846,6 +846,14 @@ class BusinessCalendar:
             u = closing
         return tuple(periods)
 
+    def _ruler(self, anchor: int) -> _Ruler:
+        """Business-time positions relative to ``anchor`` (UTC microseconds).
+
+        For callers that measure many instants against one calendar, such as
+        :func:`deskflow.sla.evaluate`: integers in, integers out.
+        """
+        return _Ruler(self._core, anchor)
+
     def _run_end(self, u: int, limit: int) -> int:
         """The end of the open run containing the open instant ``u``, at most ``limit``."""
         core = self._core
@@ -1199,6 +1207,58 @@ class _Tables:
                 return min(end, limit)
             u = end
         return limit
+
+
+class _Ruler:
+    """Business time on one calendar counted from an anchor instant, in integers.
+
+    ``position(u)`` is the open time from the anchor to ``u`` (negative
+    before it), so ``elapsed(a, b) == position(b) - position(a)``; and
+    ``reach(p)`` is the earliest instant whose position is at least ``p``,
+    so ``add(a, d) == reach(position(a) + d)`` for ``d > 0``. Positions do
+    not depend on which table snapshot computed them, so a ruler switches to
+    wider tables when an instant falls outside the ones it holds.
+    """
+
+    __slots__ = ("anchor", "base", "clock_at", "core", "tables")
+
+    def __init__(self, core: _Core, anchor: int) -> None:
+        self.core = core
+        self.anchor = anchor
+        self._load(anchor)
+
+    def _load(self, *instants: int, forward: bool | None = None) -> None:
+        core = self.core
+        anchor = self.anchor
+        while True:
+            tables = core.tables
+            if tables is not None:
+                base = tables.clock_at(anchor)
+                if base is not None and all(
+                    tables.clock_at(u) is not None for u in instants
+                ):
+                    break
+            core.extend_to(anchor, *instants, forward=forward)
+        self.tables = tables
+        self.base = base
+        self.clock_at = tables.clock_at
+
+    def position(self, u: int) -> int:
+        """Open time from the anchor to ``u``, in microseconds."""
+        found = self.clock_at(u)
+        if found is None:
+            self._load(u)
+            found = self.clock_at(u)
+            assert found is not None
+        return found - self.base
+
+    def reach(self, position: int) -> int:
+        """The smallest instant whose position is at least ``position``."""
+        while True:
+            found = self.tables.first_reaching(position + self.base)
+            if found is not None:
+                return found
+            self._load(forward=position > 0)
 
 
 class _Core:

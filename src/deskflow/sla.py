@@ -63,13 +63,13 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import attrs
 
 from deskflow._validators import non_empty, to_tuple
-from deskflow.calendars import BusinessCalendar
+from deskflow.calendars import BusinessCalendar, _Ruler
 from deskflow.clock import ensure_aware
 from deskflow.errors import ValidationError
 from deskflow.parties import Tier
@@ -107,6 +107,12 @@ __all__ = [
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 _ZERO = timedelta(0)
+_US = timedelta(microseconds=1)
+_fromtimestamp = datetime.fromtimestamp
+
+
+def _micros(value: timedelta) -> int:
+    return value.days * 86_400_000_000 + value.seconds * 1_000_000 + value.microseconds
 
 
 # -- vocabulary -----------------------------------------------------------------
@@ -476,15 +482,15 @@ class _CTarget:
         "always",
         "cal",
         "cal_name",
-        "key",
         "kind",
         "name",
         "policy",
         "thresholds",
         "tz",
         "version",
-        "warn",
+        "warn_us",
         "within",
+        "within_us",
     )
 
     def __init__(
@@ -492,20 +498,20 @@ class _CTarget:
     ) -> None:
         self.kind = target.kind
         self.within = target.within
+        self.within_us = _micros(target.within)
         self.cal = cal
-        self.key = id(cal)
         self.cal_name = target.calendar
         self.agreement = target.agreement
         self.name = target.name
         self.policy = policy
         self.version = policy.version
-        self.warn = target.within * policy.warn_at
+        self.warn_us = _micros(target.within * policy.warn_at)
         self.always = _is_always_open(cal)
         self.tz = cal.tzinfo
         self.thresholds = tuple(
             (
                 t,
-                target.within * t.fraction,
+                _micros(target.within * t.fraction),
                 policy.calendar(t.deliver_on) if t.deliver_on else None,
             )
             for t in sorted(policy.thresholds, key=lambda t: t.fraction)
@@ -997,7 +1003,11 @@ _AWAITING_VENDOR = HoldReason.AWAITING_VENDOR
 
 
 class _Track:
-    """One clock (one cycle) while the timeline is read."""
+    """One clock (one cycle) while the timeline is read.
+
+    Instants are integer microseconds since the Unix epoch (UTC): the
+    evaluation converts each event's instant once and measures in integers.
+    """
 
     __slots__ = (
         "bit",
@@ -1010,8 +1020,8 @@ class _Track:
         "started",
         "stop_met",
         "stopped",
+        "stopped_u",
         "tier",
-        "to_tier",
     )
 
     def __init__(
@@ -1019,7 +1029,7 @@ class _Track:
         kind: ClockKind,
         cycle: int,
         started: datetime,
-        intervals: list[tuple[datetime, datetime]],
+        intervals: list[tuple[int, int]],
         to_tier: Tier | None = None,
     ) -> None:
         self.kind = kind
@@ -1028,97 +1038,117 @@ class _Track:
         self.cycle = cycle
         self.started = started
         self.intervals = intervals
-        self.to_tier = to_tier
-        self.open_since: datetime | None = None
+        self.open_since: int | None = None
         self.stopped: datetime | None = None
+        self.stopped_u = 0
         self.stop_met = True
         self.frozen: _CTarget | None = None
         self.prio: Priority | None = None
 
 
+def _us(at: datetime) -> int:
+    """An aware datetime -> integer microseconds since the Unix epoch."""
+    span = at - _EPOCH
+    return span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
+
+
+def _datetime(u: int, tz: tzinfo) -> datetime:
+    """Integer microseconds since the Unix epoch -> an aware datetime in ``tz``."""
+    seconds, micros = divmod(u, 1_000_000)
+    # fromtimestamp sets fold right; offset changes fall on whole seconds.
+    result = _fromtimestamp(seconds, tz)
+    return result.replace(microsecond=micros) if micros else result
+
+
 class _Measure:
-    """Per-evaluation memo of calendar positions (business time since a reference)."""
+    """Per-evaluation business-time positions, one memo per calendar.
 
-    __slots__ = ("anchor", "memo")
+    Positions count from the ticket's opening, so calendars never need
+    tables for years the ticket did not live through.
+    """
 
-    def __init__(self, anchor: datetime) -> None:
-        # Positions count from the ticket's opening, so calendars never need
-        # tables for years the ticket did not live through.
+    __slots__ = ("anchor", "rulers")
+
+    def __init__(self, anchor: int) -> None:
         self.anchor = anchor
-        self.memo: dict[int, dict[datetime, timedelta]] = {}
+        self.rulers: dict[int, tuple[_Ruler, dict[int, int]]] = {}
 
-    def pos(self, ct: _CTarget, at: datetime) -> timedelta:
-        if ct.always:
-            return at - _EPOCH  # a different tzinfo: exact, not wall-clock
-        memo = self.memo.get(ct.key)
-        if memo is None:
-            memo = self.memo[ct.key] = {}
-        found = memo.get(at)
+    def ruler(self, cal: BusinessCalendar) -> tuple[_Ruler, dict[int, int]]:
+        found = self.rulers.get(id(cal))
         if found is None:
-            found = memo[at] = ct.cal.elapsed(self.anchor, at)
+            found = self.rulers[id(cal)] = (cal._ruler(self.anchor), {})
         return found
 
-    def lengths(
-        self, ct: _CTarget, segs: list[tuple[datetime, datetime]]
-    ) -> list[timedelta]:
+    def lengths(self, ct: _CTarget, segs: list[tuple[int, int]]) -> list[int]:
         if ct.always:
-            return [(stop - _EPOCH) - (start - _EPOCH) for start, stop in segs]
-        memo = self.memo.get(ct.key)
-        if memo is None:
-            memo = self.memo[ct.key] = {}
-        elapsed = ct.cal.elapsed
-        anchor = self.anchor
+            return [stop - start for start, stop in segs]
+        ruler, memo = self.ruler(ct.cal)
+        position = ruler.position
         out = []
         for start, stop in segs:
             a = memo.get(start)
             if a is None:
-                a = memo[start] = elapsed(anchor, start)
+                a = memo[start] = position(start)
             b = memo.get(stop)
             if b is None:
-                b = memo[stop] = elapsed(anchor, stop)
+                b = memo[stop] = position(stop)
             out.append(b - a)
         return out
 
-    @staticmethod
-    def add(ct: _CTarget, start: datetime, amount: timedelta) -> datetime:
+    def add(self, ct: _CTarget, start: int, amount: int) -> int:
+        """``ct.cal.add(start, amount)`` for ``amount > 0``, in integers."""
         if ct.always:
-            return (start.astimezone(_UTC) + amount).astimezone(ct.tz)
-        return ct.cal.add(start, amount)
+            return start + amount
+        ruler, memo = self.ruler(ct.cal)
+        a = memo.get(start)
+        if a is None:
+            a = memo[start] = ruler.position(start)
+        return ruler.reach(a + amount)
+
+    def next_open(self, cal: BusinessCalendar, u: int) -> int:
+        """``cal.next_open(u)`` in integers."""
+        ruler, memo = self.ruler(cal)
+        a = memo.get(u)
+        if a is None:
+            a = memo[u] = ruler.position(u)
+        return ruler.reach(a + 1) - 1
 
 
-def _segments(track: _Track, end: datetime) -> list[tuple[datetime, datetime]]:
+def _segments(track: _Track, end: int) -> list[tuple[int, int]]:
     if track.open_since is not None:
         return [*track.intervals, (track.open_since, end)]
     return track.intervals
 
 
 def _crossing(
+    m: _Measure,
     ct: _CTarget,
-    segs: list[tuple[datetime, datetime]],
-    lengths: list[timedelta],
-    amount: timedelta,
-) -> datetime | None:
+    segs: list[tuple[int, int]],
+    lengths: list[int],
+    amount: int,
+) -> int | None:
     """The earliest instant the clock's elapsed time reaches ``amount``, if it did."""
-    cum = _ZERO
+    cum = 0
     for (start, _), length in zip(segs, lengths, strict=True):
         if cum + length >= amount:
-            return _Measure.add(ct, start, amount - cum)
+            return m.add(ct, start, amount - cum)
         cum += length
     return None
 
 
-def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: datetime) -> bool:
+def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: int) -> bool:
     segs = _segments(track, end)
     # Business time never exceeds real time: most clocks are ruled out cheaply.
-    real = _ZERO
+    real = 0
     for start, stop in segs:
-        real += (stop - _EPOCH) - (start - _EPOCH)
-    if real < ct.within:
+        real += stop - start
+    within = ct.within_us
+    if real < within:
         return False
     lengths = m.lengths(ct, segs)
-    if sum(lengths, _ZERO) < ct.within:
+    if sum(lengths) < within:
         return False
-    due = _crossing(ct, segs, lengths, ct.within)
+    due = _crossing(m, ct, segs, lengths, within)
     return due is not None and due < end
 
 
@@ -1182,7 +1212,9 @@ def evaluate(
     status = opened.status or _NEW
     hold: HoldReason | None = None
     paused = paused_map[(status._value_, None)]
-    m = _Measure(opened.at)
+    opened_u = _us(opened.at)
+    at_u = _us(at)
+    m = _Measure(opened_u)
 
     tracks: list[_Track] = []
     live: list[_Track] = []
@@ -1196,58 +1228,61 @@ def evaluate(
     escalations = 0
     vendor_holds = 0
 
-    def start(track: _Track, t: datetime) -> _Track:
+    def start(track: _Track, tu: int) -> _Track:
         if not track.bit & paused:
-            track.open_since = t
+            track.open_since = tu
         tracks.append(track)
         live.append(track)
         return track
 
-    def stop(track: _Track, t: datetime, met: bool = True) -> None:
+    def stop(track: _Track, t: datetime, tu: int, met: bool = True) -> None:
         if track.open_since is not None:
-            track.intervals.append((track.open_since, t))
+            track.intervals.append((track.open_since, tu))
             track.open_since = None
         track.stopped = t
+        track.stopped_u = tu
         track.stop_met = met
         if track.frozen is None:
             track.frozen = _lookup(table, track)
             track.prio = priority
         live.remove(track)
 
-    def retarget(t: datetime) -> None:
+    def retarget(tu: int) -> None:
         # A clock that breached before the change keeps the target it breached.
         for track in live:
             if track.frozen is None:
                 ct = _lookup(table, track)
-                if ct is not None and _breached_by(m, ct, track, t):
+                if ct is not None and _breached_by(m, ct, track, tu):
                     track.frozen = ct
                     track.prio = priority
 
-    def repause(t: datetime) -> None:
+    def repause(tu: int) -> None:
         for track in live:
             if track.bit & paused:
                 if track.open_since is not None:
-                    track.intervals.append((track.open_since, t))
+                    track.intervals.append((track.open_since, tu))
                     track.open_since = None
             elif track.open_since is None:
-                track.open_since = t
+                track.open_since = tu
 
-    response = start(_Track(_K_RESPONSE, 1, opened.at, []), opened.at)
-    resolution = start(_Track(_K_RESOLUTION, 1, opened.at, []), opened.at)
+    response = start(_Track(_K_RESPONSE, 1, opened.at, []), opened_u)
+    resolution = start(_Track(_K_RESOLUTION, 1, opened.at, []), opened_u)
 
     for e in timeline[1:]:
         t = e.at
         if t > at:
             break
+        tu = _us(t)
         while next_from is not None and next_from <= t:
-            retarget(next_from)
+            from_u = _us(next_from)
+            retarget(from_u)
             vi += 1
             pol = versions[vi][1]
             periods.append((next_from, pol))
             table = pol._compiled_for(kind, priority, service_level)
             paused_map = pol._paused
             paused = paused_map[(status._value_, hold._value_ if hold else None)]
-            repause(next_from)
+            repause(from_u)
             next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
         cls = e.__class__
         responds = False
@@ -1260,22 +1295,22 @@ def evaluate(
             ):
                 responds = True
                 if update is not None and update.stopped is None:
-                    stop(update, t)
+                    stop(update, t, tu)
                     updates += 1
-                    update = start(_Track(_K_UPDATE, updates + 1, t, []), t)
+                    update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
         elif cls is ev.WorkStarted:
             responds = True
             if ola is not None and ola.stopped is None:
-                stop(ola, t)
+                stop(ola, t, tu)
         elif cls is ev.Assigned:
             if ola is not None and ola.stopped is None:
-                stop(ola, t)
+                stop(ola, t, tu)
         elif cls is ev.Resolved:
             responds = True
             if resolution is not None and resolution.stopped is None:
-                stop(resolution, t)
+                stop(resolution, t, tu)
             if ola is not None and ola.stopped is None:
-                stop(ola, t)
+                stop(ola, t, tu)
         elif cls is ev.Reopened:
             if resolution is not None and resolution.stopped is not None:
                 resolution = start(
@@ -1285,13 +1320,13 @@ def evaluate(
                         t,
                         list(resolution.intervals),
                     ),
-                    t,
+                    tu,
                 )
             if responded and (update is None or update.stopped is not None):
-                update = start(_Track(_K_UPDATE, updates + 1, t, []), t)
+                update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
         elif cls is ev.Escalated:
             if ola is not None and ola.stopped is None:
-                stop(ola, t, met=False)
+                stop(ola, t, tu, met=False)
             escalations += 1
             ola = start(
                 _Track(
@@ -1301,24 +1336,24 @@ def evaluate(
                     [],
                     e.to_tier,  # type: ignore[union-attr]
                 ),
-                t,
+                tu,
             )
         elif cls is ev.PriorityChanged:
-            retarget(t)
+            retarget(tu)
             priority = e.priority  # type: ignore[union-attr]
             table = pol._compiled_for(kind, priority, service_level)
         elif cls is ev.Cancelled:
             for track in list(live):
-                stop(track, t, met=False)
+                stop(track, t, tu, met=False)
         if responds and not responded:
             responded = True
             if response.stopped is None:
-                stop(response, t)
+                stop(response, t, tu)
             # No update cycle starts on a resolved or cancelled ticket.
             if cls is not ev.Resolved and status.is_open:
-                update = start(_Track(_K_UPDATE, 1, t, []), t)
+                update = start(_Track(_K_UPDATE, 1, t, []), tu)
         if cls is ev.Resolved and update is not None and update.stopped is None:
-            stop(update, t)
+            stop(update, t, tu)
             updates += 1
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
@@ -1332,23 +1367,24 @@ def evaluate(
         if new_status is not status or new_hold is not hold:
             status, hold = new_status, new_hold
             paused = paused_map[(status._value_, hold._value_ if hold else None)]
-            repause(t)
+            repause(tu)
             on_vendor = status is _ON_HOLD and hold is _AWAITING_VENDOR
             if on_vendor and (vendor is None or vendor.stopped is not None):
                 vendor_holds += 1
-                vendor = start(_Track(_K_VENDOR, vendor_holds, t, []), t)
+                vendor = start(_Track(_K_VENDOR, vendor_holds, t, []), tu)
             elif not on_vendor and vendor is not None and vendor.stopped is None:
-                stop(vendor, t)
+                stop(vendor, t, tu)
 
     while next_from is not None and next_from <= at:
-        retarget(next_from)
+        from_u = _us(next_from)
+        retarget(from_u)
         vi += 1
         pol = versions[vi][1]
         periods.append((next_from, pol))
         table = pol._compiled_for(kind, priority, service_level)
         paused_map = pol._paused
         paused = paused_map[(status._value_, hold._value_ if hold else None)]
-        repause(next_from)
+        repause(from_u)
         next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
 
     reports: list[ClockReport] = []
@@ -1357,7 +1393,7 @@ def evaluate(
         ct = track.frozen if track.frozen is not None else _lookup(table, track)
         if ct is None:
             continue
-        _report(m, ct, track, at, track.prio or priority, reports, found)
+        _report(m, ct, track, at_u, track.prio or priority, reports, found)
     if found is not None and len(found) > 1:
         found.sort(key=_alert_order)
     out_periods = tuple(
@@ -1394,31 +1430,33 @@ def _report(
     m: _Measure,
     ct: _CTarget,
     track: _Track,
-    at: datetime,
+    at: int,
     priority: Priority,
     reports: list[ClockReport],
     alerts: list[Alert] | None,
 ) -> None:
     stopped = track.stopped
-    end = stopped if stopped is not None else at
+    end = track.stopped_u if stopped is not None else at
     counting = track.open_since is not None
     segs = _segments(track, end)
-    within = ct.within
+    within = ct.within_us
     lengths = m.lengths(ct, segs)
-    elapsed = sum(lengths, _ZERO)
-    due: datetime | None = None
+    elapsed = sum(lengths)
+    due_u: int | None = None
     if elapsed >= within:
-        due = _crossing(ct, segs, lengths, within)
-    elif counting or (stopped is not None and segs and segs[-1][1] == stopped):
-        due = _Measure.add(ct, segs[-1][0], within - elapsed + lengths[-1])
-    breached = due is not None and elapsed >= within and due < end
+        due_u = _crossing(m, ct, segs, lengths, within)
+    elif counting or (stopped is not None and segs and segs[-1][1] == end):
+        due_u = m.add(ct, segs[-1][0], within - elapsed + lengths[-1])
+    tz = ct.tz
+    due = _datetime(due_u, tz) if due_u is not None else None
+    breached = due_u is not None and elapsed >= within and due_u < end
     if breached:
         state = _BREACHED
     elif stopped is not None:
         state = _MET if track.stop_met else _CANCELLED
     elif not counting:
         state = _PAUSED
-    elif elapsed >= ct.warn:
+    elif elapsed >= ct.warn_us:
         state = _WARNING
     else:
         state = _RUNNING
@@ -1428,11 +1466,11 @@ def _report(
             kind=track.kind,
             agreement=ct.agreement,
             cycle=track.cycle,
-            target=within,
+            target=ct.within,
             calendar=ct.cal_name,
             started_at=track.started,
-            elapsed=elapsed,
-            remaining=within - elapsed,
+            elapsed=_US * elapsed,
+            remaining=_US * (within - elapsed),
             due=due,
             state=state,
             running=counting,
@@ -1447,20 +1485,33 @@ def _report(
         return
     for threshold, amount, deliver in ct.thresholds:  # sorted by fraction
         if elapsed >= amount:
-            reached_at = (
-                due if amount == within else _crossing(ct, segs, lengths, amount)
-            )
-            if reached_at is None:  # pragma: no cover - elapsed >= amount
-                continue
+            if amount == within:
+                reached_u, reached_at = due_u, due
+            else:
+                reached_u = _crossing(m, ct, segs, lengths, amount)
+                reached_at = _datetime(reached_u, tz) if reached_u is not None else None
+            if reached_u is None or reached_at is None:  # pragma: no cover
+                continue  # elapsed >= amount: the crossing exists
             reached = True
         elif counting:
             # Only the next threshold of a running clock is projected: it is
             # the one a scheduler must wake up for.
-            reached_at = _Measure.add(ct, segs[-1][0], amount - elapsed + lengths[-1])
+            reached_u = m.add(ct, segs[-1][0], amount - elapsed + lengths[-1])
+            reached_at = _datetime(reached_u, tz)
             reached = False
         else:
             break
-        notify_at = deliver.next_open(reached_at) if deliver is not None else reached_at
+        if deliver is None:
+            notify_at = reached_at
+            deferred = False
+        else:
+            notify_u = m.next_open(deliver, reached_u)
+            deferred = notify_u != reached_u
+            notify_at = (
+                reached_at
+                if not deferred and deliver.tzinfo is tz
+                else _datetime(notify_u, deliver.tzinfo)
+            )
         alerts.append(
             Alert(
                 clock=ct.name,
@@ -1470,11 +1521,11 @@ def _report(
                 action=threshold.action,
                 recipient=threshold.recipient,
                 fraction=threshold.fraction,
-                target=within,
+                target=ct.within,
                 reached_at=reached_at,
                 notify_at=notify_at,
                 reached=reached,
-                deferred=notify_at != reached_at,
+                deferred=deferred,
                 policy_version=ct.version,
             )
         )
