@@ -26,9 +26,9 @@ defaults.
 
 Needs the ``testing`` extra (``pip install deskflow[testing]``).
 
->>> from hypothesis import given, settings
->>> @settings(max_examples=10, database=None)
-... @given(tickets())
+>>> from hypothesis import HealthCheck, given, settings
+>>> @settings(max_examples=10, database=None, suppress_health_check=[HealthCheck.too_slow])
+... @given(tickets(max_commands=10))
 ... def test_a_ticket_is_the_fold_of_its_timeline(ticket):
 ...     assert Ticket.from_events(ticket.timeline) == ticket
 >>> test_a_ticket_is_the_fold_of_its_timeline()
@@ -1009,8 +1009,12 @@ def tickets(
     refused command is skipped; with the default lifecycles a refusal is a
     bug and raises.
 
-    >>> from hypothesis import given, settings
-    >>> @settings(max_examples=10, database=None)
+    Drawing a ticket runs the engine up to ``max_commands`` times, so it is
+    slower than drawing a plain value: hypothesis' ``too_slow`` health check
+    may need suppressing.
+
+    >>> from hypothesis import HealthCheck, given, settings
+    >>> @settings(max_examples=10, database=None, suppress_health_check=[HealthCheck.too_slow])
     ... @given(tickets(kind=TicketKind.PROBLEM, max_commands=10))
     ... def test_timestamps_never_decrease(problem):
     ...     instants = [e.at for e in problem.timeline]

@@ -895,7 +895,9 @@ def handle(
     ensure_aware(at, "at")
     if not actor or not isinstance(actor, str):
         raise ValidationError("an actor id is required", path="actor")
-    if at < ticket.updated_at:
+    # Compare instants, not wall times: two datetimes in the same zone compare
+    # by wall clock, which runs backwards in the repeated hour of a DST change.
+    if at.astimezone(_tz.utc) < ticket.updated_at.astimezone(_tz.utc):
         raise TimeOrderError(
             f"{at.isoformat()} is before the ticket's last event at "
             f"{ticket.updated_at.isoformat()}; time never runs backwards on a timeline",
