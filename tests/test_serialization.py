@@ -318,3 +318,11 @@ def test_any_corruption_is_a_validation_error_never_a_raw_one(
     if error is not None:
         assert error.path.startswith("$") or error.path == "deskflow_schema"
         assert all(p for p, _ in error.errors)
+
+
+def test_the_specific_error_class_is_kept() -> None:
+    doc = incident_doc()
+    doc["opened_at"] = "2026-03-02T09:00:00"
+    with pytest.raises(NaiveDatetimeError) as info:
+        from_dict(doc, Incident)
+    assert info.value.path == "$.opened_at"

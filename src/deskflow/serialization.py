@@ -458,19 +458,25 @@ def _translate(exc: Exception) -> ValidationError:
     errors = list(_walk(exc, "$"))
     if len(errors) == 1:
         path, message = errors[0]
-        error_cls = type(exc) if _is_plain_deskflow(exc) else ValidationError
-        if error_cls is not ValidationError and issubclass(error_cls, ValidationError):
-            return error_cls(message, path=path)
+        # Keep the specific class (NaiveDatetimeError, LifecycleDefinitionError).
+        leaves = list(_leaf_exceptions(exc))
+        if len(leaves) == 1 and isinstance(leaves[0], ValidationError):
+            try:
+                return type(leaves[0])(message, path=path)
+            except TypeError:  # a subclass with another signature
+                pass
         return ValidationError(message, path=path)
     return ValidationError(
         "; ".join(m for _, m in errors), path=errors[0][0], errors=errors
     )
 
 
-def _is_plain_deskflow(exc: BaseException) -> bool:
-    return isinstance(exc, ValidationError) and not isinstance(
-        exc, cattrs.BaseValidationError
-    )
+def _leaf_exceptions(exc: BaseException) -> Iterator[BaseException]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        for sub in exc.exceptions:
+            yield from _leaf_exceptions(sub)
+    else:
+        yield exc
 
 
 def _join(path: str, sub: str) -> str:
