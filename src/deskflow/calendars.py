@@ -1225,7 +1225,14 @@ class _Ruler:
     def __init__(self, core: _Core, anchor: int) -> None:
         self.core = core
         self.anchor = anchor
-        self._load(anchor)
+        tables = core.tables
+        base = tables.clock_at(anchor) if tables is not None else None
+        if tables is not None and base is not None:
+            self.tables = tables
+            self.base = base
+            self.clock_at = tables.clock_at
+        else:
+            self._load(anchor)
 
     def _load(self, *instants: int, forward: bool | None = None) -> None:
         core = self.core

@@ -482,6 +482,7 @@ class _CTarget:
         "always",
         "cal",
         "cal_name",
+        "key",
         "kind",
         "name",
         "policy",
@@ -500,6 +501,7 @@ class _CTarget:
         self.within = target.within
         self.within_us = _micros(target.within)
         self.cal = cal
+        self.key = id(cal)
         self.cal_name = target.calendar
         self.agreement = target.agreement
         self.name = target.name
@@ -879,6 +881,142 @@ class Alert:
         return text
 
 
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The slot setters of a frozen result class, in ``names`` order.
+
+    :func:`evaluate` fills its results through these, skipping the generated
+    ``__init__`` (one ``object.__setattr__`` call per field): the classes
+    have no validators or converters, which this checks once at import.
+    """
+    fields = attrs.fields(cls)
+    if tuple(f.name for f in fields) != names or any(
+        f.validator is not None or f.converter is not None for f in fields
+    ):
+        raise TypeError(f"{cls.__name__} changed: update its setters in sla.py")
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_REPORT_SET = _setters(
+    ClockReport,
+    (
+        "name",
+        "kind",
+        "agreement",
+        "cycle",
+        "target",
+        "calendar",
+        "started_at",
+        "elapsed",
+        "remaining",
+        "due",
+        "state",
+        "running",
+        "met_at",
+        "breached_at",
+        "stopped_at",
+        "policy_version",
+        "priority",
+    ),
+)
+_ALERT_SET = _setters(
+    Alert,
+    (
+        "clock",
+        "kind",
+        "cycle",
+        "threshold",
+        "action",
+        "recipient",
+        "fraction",
+        "target",
+        "reached_at",
+        "notify_at",
+        "reached",
+        "deferred",
+        "policy_version",
+    ),
+)
+_new = object.__new__
+
+
+def _new_report(
+    name: str,
+    kind: ClockKind,
+    agreement: Agreement,
+    cycle: int,
+    target: timedelta,
+    calendar: str,
+    started_at: datetime,
+    elapsed: timedelta,
+    remaining: timedelta,
+    due: datetime | None,
+    state: ClockState,
+    running: bool,
+    met_at: datetime | None,
+    breached_at: datetime | None,
+    stopped_at: datetime | None,
+    policy_version: str,
+    priority: Priority,
+) -> ClockReport:
+    """``ClockReport(...)`` with positional fields, without the ``__init__`` call."""
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = (
+        _REPORT_SET
+    )
+    report: ClockReport = _new(ClockReport)
+    s0(report, name)
+    s1(report, kind)
+    s2(report, agreement)
+    s3(report, cycle)
+    s4(report, target)
+    s5(report, calendar)
+    s6(report, started_at)
+    s7(report, elapsed)
+    s8(report, remaining)
+    s9(report, due)
+    s10(report, state)
+    s11(report, running)
+    s12(report, met_at)
+    s13(report, breached_at)
+    s14(report, stopped_at)
+    s15(report, policy_version)
+    s16(report, priority)
+    return report
+
+
+def _new_alert(
+    clock: str,
+    kind: ClockKind,
+    cycle: int,
+    threshold: str,
+    action: ThresholdAction,
+    recipient: str,
+    fraction: float,
+    target: timedelta,
+    reached_at: datetime,
+    notify_at: datetime,
+    reached: bool,
+    deferred: bool,
+    policy_version: str,
+) -> Alert:
+    """``Alert(...)`` with positional fields, without the ``__init__`` call."""
+    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12) = _ALERT_SET
+    alert: Alert = _new(Alert)
+    s0(alert, clock)
+    s1(alert, kind)
+    s2(alert, cycle)
+    s3(alert, threshold)
+    s4(alert, action)
+    s5(alert, recipient)
+    s6(alert, fraction)
+    s7(alert, target)
+    s8(alert, reached_at)
+    s9(alert, notify_at)
+    s10(alert, reached)
+    s11(alert, deferred)
+    s12(alert, policy_version)
+    return alert
+
+
 def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M %Z")
 
@@ -1079,10 +1217,16 @@ class _Measure:
             found = self.rulers[id(cal)] = (cal._ruler(self.anchor), {})
         return found
 
+    def ruler_of(self, ct: _CTarget) -> tuple[_Ruler, dict[int, int]]:
+        found = self.rulers.get(ct.key)
+        if found is None:
+            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
+        return found
+
     def lengths(self, ct: _CTarget, segs: list[tuple[int, int]]) -> list[int]:
         if ct.always:
             return [stop - start for start, stop in segs]
-        ruler, memo = self.ruler(ct.cal)
+        ruler, memo = self.ruler_of(ct)
         position = ruler.position
         out = []
         for start, stop in segs:
@@ -1099,7 +1243,7 @@ class _Measure:
         """``ct.cal.add(start, amount)`` for ``amount > 0``, in integers."""
         if ct.always:
             return start + amount
-        ruler, memo = self.ruler(ct.cal)
+        ruler, memo = self.ruler_of(ct)
         a = memo.get(start)
         if a is None:
             a = memo[start] = ruler.position(start)
@@ -1461,24 +1605,24 @@ def _report(
     else:
         state = _RUNNING
     reports.append(
-        ClockReport(
-            name=ct.name,
-            kind=track.kind,
-            agreement=ct.agreement,
-            cycle=track.cycle,
-            target=ct.within,
-            calendar=ct.cal_name,
-            started_at=track.started,
-            elapsed=_US * elapsed,
-            remaining=_US * (within - elapsed),
-            due=due,
-            state=state,
-            running=counting,
-            met_at=stopped if state is _MET else None,
-            breached_at=due if breached else None,
-            stopped_at=stopped,
-            policy_version=ct.version,
-            priority=priority,
+        _new_report(
+            ct.name,
+            track.kind,
+            ct.agreement,
+            track.cycle,
+            ct.within,
+            ct.cal_name,
+            track.started,
+            _US * elapsed,
+            _US * (within - elapsed),
+            due,
+            state,
+            counting,
+            stopped if state is _MET else None,
+            due if breached else None,
+            stopped,
+            ct.version,
+            priority,
         )
     )
     if alerts is None:
@@ -1513,20 +1657,20 @@ def _report(
                 else _datetime(notify_u, deliver.tzinfo)
             )
         alerts.append(
-            Alert(
-                clock=ct.name,
-                kind=track.kind,
-                cycle=track.cycle,
-                threshold=threshold.name,
-                action=threshold.action,
-                recipient=threshold.recipient,
-                fraction=threshold.fraction,
-                target=ct.within,
-                reached_at=reached_at,
-                notify_at=notify_at,
-                reached=reached,
-                deferred=deferred,
-                policy_version=ct.version,
+            _new_alert(
+                ct.name,
+                track.kind,
+                track.cycle,
+                threshold.name,
+                threshold.action,
+                threshold.recipient,
+                threshold.fraction,
+                ct.within,
+                reached_at,
+                notify_at,
+                reached,
+                deferred,
+                ct.version,
             )
         )
         if not reached:
