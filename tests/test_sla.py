@@ -739,3 +739,18 @@ def test_named_calendars_are_what_targets_refer_to() -> None:
     named = NamedCalendar(name="24x7", calendar=BusinessCalendar.always_open())
     assert DEFAULT_POLICY.calendar("24x7") == named.calendar
     assert ThresholdAction.NOTIFY.value == "notify"
+
+
+def test_evaluation_results_equal_their_constructed_values() -> None:
+    # evaluate fills reports and alerts through their slots: they must be
+    # indistinguishable from values built through __init__.
+    from deskflow.sla import _demo_ticket
+
+    e = evaluate(_demo_ticket(), at=T0 + timedelta(hours=7))
+    assert e.clocks
+    assert e.alerts
+    for value in (*e.clocks, *e.alerts):
+        rebuilt = type(value)(**attrs.asdict(value, recurse=False))
+        assert rebuilt == value
+        assert hash(rebuilt) == hash(value)
+        assert repr(rebuilt) == repr(value)

@@ -889,8 +889,11 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     have no validators or converters, which this checks once at import.
     """
     fields = attrs.fields(cls)
-    if tuple(f.name for f in fields) != names or any(
-        f.validator is not None or f.converter is not None for f in fields
+    if (
+        tuple(f.name for f in fields) != names
+        or any(f.validator is not None or f.converter is not None for f in fields)
+        or hasattr(cls, "__attrs_post_init__")
+        or hasattr(cls, "__attrs_pre_init__")
     ):
         raise TypeError(f"{cls.__name__} changed: update its setters in sla.py")
     return tuple(cls.__dict__[name].__set__ for name in names)
@@ -1138,6 +1141,15 @@ _REPLY = NoteKind.CUSTOMER_REPLY
 _ON_HOLD = Status.ON_HOLD
 _NEW = Status.NEW
 _AWAITING_VENDOR = HoldReason.AWAITING_VENDOR
+_E_ASSIGNED = ev.Assigned
+_E_CANCELLED = ev.Cancelled
+_E_ESCALATED = ev.Escalated
+_E_HELD = ev.Held
+_E_NOTEADDED = ev.NoteAdded
+_E_PRIORITYCHANGED = ev.PriorityChanged
+_E_REOPENED = ev.Reopened
+_E_RESOLVED = ev.Resolved
+_E_WORKSTARTED = ev.WorkStarted
 
 
 class _Track:
@@ -1416,7 +1428,8 @@ def evaluate(
         t = e.at
         if t > at:
             break
-        tu = _us(t)
+        span = t - _EPOCH  # _us(t), inlined: once per event
+        tu = span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
         while next_from is not None and next_from <= t:
             from_u = _us(next_from)
             retarget(from_u)
@@ -1430,7 +1443,7 @@ def evaluate(
             next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
         cls = e.__class__
         responds = False
-        if cls is ev.NoteAdded:
+        if cls is _E_NOTEADDED:
             note = e.note  # type: ignore[union-attr]
             if (
                 note.visibility is _VISIBLE
@@ -1442,20 +1455,20 @@ def evaluate(
                     stop(update, t, tu)
                     updates += 1
                     update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
-        elif cls is ev.WorkStarted:
+        elif cls is _E_WORKSTARTED:
             responds = True
             if ola is not None and ola.stopped is None:
                 stop(ola, t, tu)
-        elif cls is ev.Assigned:
+        elif cls is _E_ASSIGNED:
             if ola is not None and ola.stopped is None:
                 stop(ola, t, tu)
-        elif cls is ev.Resolved:
+        elif cls is _E_RESOLVED:
             responds = True
             if resolution is not None and resolution.stopped is None:
                 stop(resolution, t, tu)
             if ola is not None and ola.stopped is None:
                 stop(ola, t, tu)
-        elif cls is ev.Reopened:
+        elif cls is _E_REOPENED:
             if resolution is not None and resolution.stopped is not None:
                 resolution = start(
                     _Track(
@@ -1468,7 +1481,7 @@ def evaluate(
                 )
             if responded and (update is None or update.stopped is not None):
                 update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
-        elif cls is ev.Escalated:
+        elif cls is _E_ESCALATED:
             if ola is not None and ola.stopped is None:
                 stop(ola, t, tu, met=False)
             escalations += 1
@@ -1482,11 +1495,11 @@ def evaluate(
                 ),
                 tu,
             )
-        elif cls is ev.PriorityChanged:
+        elif cls is _E_PRIORITYCHANGED:
             retarget(tu)
             priority = e.priority  # type: ignore[union-attr]
             table = pol._compiled_for(kind, priority, service_level)
-        elif cls is ev.Cancelled:
+        elif cls is _E_CANCELLED:
             for track in list(live):
                 stop(track, t, tu, met=False)
         if responds and not responded:
@@ -1494,15 +1507,15 @@ def evaluate(
             if response.stopped is None:
                 stop(response, t, tu)
             # No update cycle starts on a resolved or cancelled ticket.
-            if cls is not ev.Resolved and status.is_open:
+            if cls is not _E_RESOLVED and status.is_open:
                 update = start(_Track(_K_UPDATE, 1, t, []), tu)
-        if cls is ev.Resolved and update is not None and update.stopped is None:
+        if cls is _E_RESOLVED and update is not None and update.stopped is None:
             stop(update, t, tu)
             updates += 1
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
         new_hold = hold
-        if isinstance(e, ev.Held):
+        if isinstance(e, _E_HELD):
             new_hold = e.reason
         if new_status is not None and new_status is not _ON_HOLD:
             new_hold = None
