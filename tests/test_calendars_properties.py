@@ -362,3 +362,17 @@ def test_ruler_widens_its_tables_far_from_the_anchor() -> None:
     assert ruler.position(_micros(far)) * US == cal.elapsed(anchor, far)
     years = 30 * 52 * 40 * 3600 * 10**6  # beyond the tables first built
     assert ruler.reach(years) == _micros(cal.add(anchor, years * US))
+
+
+def test_ruler_reaches_back_before_its_tables() -> None:
+    cal = BusinessCalendar.weekdays(zone="America/New_York")
+    anchor = datetime(2026, 3, 2, 15, tzinfo=UTC)
+    ruler = cal._ruler(_micros(anchor))
+    back = -20 * 52 * 40 * 3600 * 10**6  # twenty years of open time earlier
+    found = ruler.reach(back)
+    # the earliest instant with that position
+    assert ruler.position(found) == back
+    assert ruler.position(found - 1) < back
+    assert cal.elapsed(anchor, datetime(1970, 1, 1, tzinfo=UTC) + found * US) == (
+        back * US
+    )

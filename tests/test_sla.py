@@ -754,3 +754,26 @@ def test_evaluation_results_equal_their_constructed_values() -> None:
         assert rebuilt == value
         assert hash(rebuilt) == hash(value)
         assert repr(rebuilt) == repr(value)
+
+
+def test_a_due_instant_in_a_year_the_calendar_has_not_seen_yet() -> None:
+    # A fresh policy: its calendars have built tables for no year yet.
+    policy = default_policy("UTC")
+    opened = datetime(2026, 12, 23, 9, tzinfo=UTC)  # due after New Year
+    inc = Incident.open(
+        id="t-year-end",
+        summary="printer offline",
+        customer=ALICE,
+        impact=Impact.LOW,
+        urgency=Urgency.LOW,
+        at=opened,
+        actor="a-sam",
+    )
+    e = evaluate(inc, at=opened + H, policy=policy)
+    resolution = e.clock(ClockKind.RESOLUTION)
+    assert resolution is not None
+    business = policy.calendar("business")
+    assert resolution.due == business.add(opened, resolution.target)
+    assert resolution.due is not None
+    assert resolution.due.year == 2027
+    assert all(a.notify_at.year >= 2026 for a in e.alerts)

@@ -1262,10 +1262,15 @@ class _Ruler:
     def reach(self, position: int) -> int:
         """The smallest instant whose position is at least ``position``."""
         while True:
-            found = self.tables.first_reaching(position + self.base)
+            tables = self.tables
+            target = position + self.base
+            found = tables.first_reaching(target)
             if found is not None:
                 return found
-            self._load(forward=position > 0)
+            # beyond the tables' last entry, or before their first one: grow
+            # them (they already cover the anchor, so extend_to doubles them)
+            self.core.extend_to(self.anchor, forward=target > tables.clock_start[0])
+            self._load()
 
 
 class _Core:
