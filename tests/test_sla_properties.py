@@ -251,6 +251,10 @@ def test_pausing_never_moves_a_due_instant_earlier(
     if pause <= timedelta(0):
         return
     paused = Ticket.from_events(events[: index + 1])
+    if paused.hold is not None:
+        # Already on hold: the inserted resume would end that hold early,
+        # which is not "adding a pause" to the history.
+        return
     try:
         paused = paused.put_on_hold(
             reason=reason,
