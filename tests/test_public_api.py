@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import deskflow
 
@@ -66,9 +67,10 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_demo_runs_from_the_command_line() -> None:
+def test_demo_runs_from_the_command_line(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "deskflow", "demo"],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=False,
@@ -76,3 +78,14 @@ def test_demo_runs_from_the_command_line() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "closed" in out.stdout
+    assert (tmp_path / "deskflow-demo.db").is_file()
+    again = subprocess.run(
+        [sys.executable, "-m", "deskflow", "demo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "already stored" in again.stdout
