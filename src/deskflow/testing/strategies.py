@@ -557,12 +557,14 @@ def commitments() -> SearchStrategy[Commitment]:
     @st.composite
     def build(draw: st.DrawFn) -> Commitment:
         made = draw(aware_datetimes())
-        due = made + draw(st.timedeltas(timedelta(minutes=1), timedelta(days=10)))
+        due = _later(
+            made, draw(st.timedeltas(timedelta(minutes=1), timedelta(days=10)))
+        )
         status = draw(st.sampled_from(CommitmentStatus))
         closed = (
             None
             if status is CommitmentStatus.OPEN
-            else made + draw(st.timedeltas(timedelta(0), timedelta(days=20)))
+            else _later(made, draw(st.timedeltas(timedelta(0), timedelta(days=20))))
         )
         return Commitment(
             id=draw(st.builds("c{}".format, st.integers(1, 999))),
