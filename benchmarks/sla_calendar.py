@@ -73,23 +73,37 @@ def make_starts(count: int) -> list[datetime]:
     ]
 
 
+def _rate(run: Callable[[], int], min_time: float) -> float:
+    ops = 0
+    began = clock.process_time()
+    while True:
+        ops += run()
+        elapsed = clock.process_time() - began
+        if elapsed >= min_time:
+            return ops / elapsed
+
+
 def ops_per_second(run: Callable[[], int], settings: Settings) -> float:
     """Median over repeats of operations per second; ``run`` returns its op count.
 
     Time is this process's CPU time (``time.process_time``), not wall time, so
     that other work on a shared machine does not skew the rates or the ratios.
     """
-    rates = []
+    return side_by_side([run], settings)[0]
+
+
+def side_by_side(runs: Sequence[Callable[[], int]], settings: Settings) -> list[float]:
+    """:func:`ops_per_second` of several runs, their repeats interleaved.
+
+    Each repeat measures every run once, one after the other, so a change in
+    the machine's load during the measurement touches all of them alike and
+    the ratios stay fair.
+    """
+    rates: list[list[float]] = [[] for _ in runs]
     for _ in range(settings.repeats):
-        ops = 0
-        began = clock.process_time()
-        while True:
-            ops += run()
-            elapsed = clock.process_time() - began
-            if elapsed >= settings.min_time:
-                break
-        rates.append(ops / elapsed)
-    return statistics.median(rates)
+        for run, out in zip(runs, rates, strict=True):
+            out.append(_rate(run, settings.min_time))
+    return [statistics.median(r) for r in rates]
 
 
 def label(hours: float) -> str:
@@ -154,8 +168,6 @@ def calendar_add(settings: Settings) -> None:
                 add(s, duration)
             return len(starts)
 
-        ours = ops_per_second(run_ours, settings)
-        rates[hours] = ours
         theirs = None
         if float(hours).is_integer():
             offset = pd.offsets.CustomBusinessHour(
@@ -170,7 +182,7 @@ def calendar_add(settings: Settings) -> None:
                     s + offset
                 return len(pd_starts)
 
-            theirs = ops_per_second(run_pandas, settings)
+            ours, theirs = side_by_side([run_ours, run_pandas], settings)
             worst_vs_pandas = min(worst_vs_pandas, ours / theirs)
             for s, ps in zip(starts, pd_starts, strict=True):
                 mine = cal.add(s, duration)
@@ -186,6 +198,9 @@ def calendar_add(settings: Settings) -> None:
                         f"  {label(hours):>7}  from {s:%a %Y-%m-%d %H:%M}: deskflow {mine:%a %m-%d %H:%M}, "
                         f"pandas {peer:%a %m-%d %H:%M}  ({why})"
                     )
+        else:
+            ours = ops_per_second(run_ours, settings)
+        rates[hours] = ours
         rows.append(
             [label(hours), fmt_rate(ours), fmt_rate(theirs), fmt_ratio(ours, theirs)]
         )
@@ -249,9 +264,9 @@ def calendar_elapsed(settings: Settings) -> None:
                 peer.businesstime_hours(a, b)
             return len(pairs)
 
-        ours_split = ops_per_second(run_split, settings)
-        ours_day = ops_per_second(run_day, settings)
-        theirs = ops_per_second(run_peer, settings)
+        ours_split, ours_day, theirs = side_by_side(
+            [run_split, run_day, run_peer], settings
+        )
         if hours >= 40:  # a week or more of 09:00-17:00 business time
             worst_vs_bt = min(worst_vs_bt, ours_day / theirs)
         rows.append(

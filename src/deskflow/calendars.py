@@ -74,6 +74,9 @@ _WEEK = 7 * _DAY
 _SHIFT = 3 * _DAY
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# An ordinary day: B at its wall 00:00 and its open spans as offsets in the
+# day; () when the day is irregular or outside the tables (see _Tables.day).
+_Day = tuple[int, tuple[tuple[int, int], ...]] | tuple[()]
 _MIN_YEAR = 2
 _MAX_YEAR = 9997
 # A request within this many years of the cached range extends it.
@@ -771,21 +774,37 @@ class BusinessCalendar:
         tables = core.tables
         tz = core.tz
         if tables is not None and start.tzinfo is tz and end.tzinfo is tz:
-            # fast path: wall times in the calendar's zone on ordinary days
-            span = tables.wall_span(
-                (start.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + start.hour * 3_600_000_000
-                + start.minute * 60_000_000
-                + start.second * 1_000_000
-                + start.microsecond,
-                (end.toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
-                + end.hour * 3_600_000_000
-                + end.minute * 60_000_000
-                + end.second * 1_000_000
-                + end.microsecond,
-            )
-            if span is not None:
-                return _US * span
+            # fast path: wall times in the calendar's zone on ordinary days,
+            # where business time grows with the weekly template
+            days = tables.days
+            ordinal = start.toordinal()
+            first = days.get(ordinal) or tables.day(ordinal)
+            ordinal = end.toordinal()
+            last = days.get(ordinal) or tables.day(ordinal)
+            if first and last:
+                base, spans = first
+                tod = (
+                    start.hour * 3_600_000_000
+                    + start.minute * 60_000_000
+                    + start.second * 1_000_000
+                    + start.microsecond
+                )
+                for s, e in spans:
+                    if tod <= s:
+                        break
+                    base += (e if tod >= e else tod) - s
+                span, spans = last
+                tod = (
+                    end.hour * 3_600_000_000
+                    + end.minute * 60_000_000
+                    + end.second * 1_000_000
+                    + end.microsecond
+                )
+                for s, e in spans:
+                    if tod <= s:
+                        break
+                    span += (e if tod >= e else tod) - s
+                return _US * (span - base)
         try:
             span_u = start - _EPOCH
             span_v = end - _EPOCH
@@ -963,6 +982,7 @@ class _Tables:
     __slots__ = (
         "clock_end",
         "clock_start",
+        "days",
         "entry_end",
         "entry_intervals",
         "entry_start",
@@ -1013,6 +1033,40 @@ class _Tables:
         self.clock_end = clock_end
         self.shift_after = shift_after
         self.shifted_offset = [offset + _SHIFT for offset in self.offset_after]
+        # date ordinal -> (B at the day's wall 00:00, the day's open spans)
+        self.days: dict[int, _Day] = {}
+
+    def day(self, ordinal: int) -> _Day:
+        """An ordinary day's clock at wall 00:00 and its open spans (memoized).
+
+        ``()`` for a day that is not ordinary (an irregular entry such as a
+        holiday or a DST change touches it) or lies outside the years
+        covered: callers then take the general path. On an ordinary day B
+        grows exactly with the template, so a wall time-of-day ``tod`` is at
+        ``B = base + sum of the spans' parts before tod``.
+        """
+        found = self.days.get(ordinal)
+        if found is not None:
+            return found
+        w = (ordinal - _EPOCH_ORDINAL) * _DAY
+        wall_start = self.wall_start
+        j = bisect_right(wall_start, w + _DAY - 1) - 1
+        if j < 0 or j == len(wall_start) - 1 or w < self.wall_end[j]:
+            result: _Day = ()
+        else:
+            base = self.clock_at_wall(w)
+            assert base is not None  # the day is ordinary, so its start is
+            pos0 = (w + _SHIFT) % _WEEK
+            result = (
+                base,
+                tuple(
+                    (max(s, pos0) - pos0, min(e, pos0 + _DAY) - pos0)
+                    for s, e in zip(self.t_starts, self.t_ends, strict=True)
+                    if s < pos0 + _DAY and e > pos0
+                ),
+            )
+        self.days[ordinal] = result
+        return result
 
     def template_clock(self, w: int) -> int:
         """G(w): template open time from the origin week to wall position w."""
@@ -1079,44 +1133,6 @@ class _Tables:
             + pos
             - t_starts[i]
             + self.shift_after[j]
-        )
-
-    def wall_span(self, w1: int, w2: int) -> int | None:
-        """B(w2) - B(w1) for wall times on ordinary days, else None (hot path of elapsed)."""
-        wall_start = self.wall_start
-        wall_end = self.wall_end
-        last = len(wall_start) - 1
-        j1 = bisect_right(wall_start, w1) - 1
-        if j1 < 0 or j1 == last or w1 < wall_end[j1]:
-            return None
-        j2 = bisect_right(wall_start, w2) - 1
-        if j2 < 0 or j2 == last or w2 < wall_end[j2]:
-            return None
-        t_starts = self.t_starts
-        t_ends = self.t_ends
-        weeks1, pos1 = divmod(w1 + _SHIFT, _WEEK)
-        weeks2, pos2 = divmod(w2 + _SHIFT, _WEEK)
-        i = bisect_right(t_starts, pos1) - 1
-        if i < 0:
-            inner1 = 0
-        elif pos1 >= t_ends[i]:
-            inner1 = self.t_cum_end[i]
-        else:
-            inner1 = self.t_cum_before[i] + pos1 - t_starts[i]
-        i = bisect_right(t_starts, pos2) - 1
-        if i < 0:
-            inner2 = 0
-        elif pos2 >= t_ends[i]:
-            inner2 = self.t_cum_end[i]
-        else:
-            inner2 = self.t_cum_before[i] + pos2 - t_starts[i]
-        shift_after = self.shift_after
-        return (
-            (weeks2 - weeks1) * self.week_open
-            + inner2
-            - inner1
-            + shift_after[j2]
-            - shift_after[j1]
         )
 
     def add(self, u: int, d: int) -> int | None:
