@@ -531,10 +531,12 @@ def _is_always_open(cal: BusinessCalendar) -> bool:
     )
 
 
-_RuleKey = tuple[TicketKind | None, Priority, str | None]
-# Hot-path keys are ints and strings: Enum.__hash__ is Python code.
+# Hot-path keys are ints and strings: Enum.__hash__ is Python code. A rule's
+# key is (kind value or None, priority value, service level or None).
+_RuleKey = tuple[str | None, str, str | None]
 _Compiled = dict[tuple[int, str | None], _CTarget]
 _BIT = {kind: 1 << index for index, kind in enumerate(ClockKind)}
+_BIT_OF_VALUE = {kind._value_: bit for kind, bit in _BIT.items()}
 
 
 @attrs.frozen(kw_only=True)
@@ -605,7 +607,7 @@ class SlaPolicy:
                 )
         compiled: dict[_RuleKey, _Compiled] = {}
         for r, rule in enumerate(self.rules):
-            key = (rule.kind, rule.priority, rule.service_level)
+            key = _rule_key(rule.kind, rule.priority, rule.service_level)
             if key in compiled:
                 raise ValidationError(
                     f"two rules for kind={_v(rule.kind)}, priority={rule.priority.label}, "
@@ -682,7 +684,7 @@ class SlaPolicy:
         >>> default_policy().rule_for(TicketKind.INCIDENT, Priority.HIGH).priority.label
         'P2'
         """
-        by_key = {(r.kind, r.priority, r.service_level): r for r in self.rules}
+        by_key = {_rule_key(r.kind, r.priority, r.service_level): r for r in self.rules}
         for key in _candidates(kind, priority, service_level):
             if key in by_key:
                 return by_key[key]
@@ -692,29 +694,45 @@ class SlaPolicy:
         self, kind: TicketKind, priority: Priority, service_level: str | None
     ) -> _Compiled:
         rules = self._rules
+        k = kind._value_
+        p = priority._value_
         if service_level is not None:
-            found = rules.get((kind, priority, service_level))
+            found = rules.get((k, p, service_level))
             if found is not None:
                 return found
-            found = rules.get((None, priority, service_level))
+            found = rules.get((None, p, service_level))
             if found is not None:
                 return found
-        found = rules.get((kind, priority, None))
+        found = rules.get((k, p, None))
         if found is not None:
             return found
-        return rules.get((None, priority, None), _EMPTY)
+        return rules.get((None, p, None), _EMPTY)
 
 
 _EMPTY: _Compiled = {}
 
 
+def _rule_key(
+    kind: TicketKind | None, priority: Priority, service_level: str | None
+) -> _RuleKey:
+    return (
+        kind._value_ if kind is not None else None,
+        priority._value_,
+        service_level,
+    )
+
+
 def _candidates(
     kind: TicketKind, priority: Priority, service_level: str | None
 ) -> list[_RuleKey]:
+    """Rule keys from the most specific to the least (as ``_compiled_for`` tries them)."""
     out: list[_RuleKey] = []
     if service_level is not None:
-        out += [(kind, priority, service_level), (None, priority, service_level)]
-    return [*out, (kind, priority, None), (None, priority, None)]
+        out += [
+            _rule_key(kind, priority, service_level),
+            _rule_key(None, priority, service_level),
+        ]
+    return [*out, _rule_key(kind, priority, None), _rule_key(None, priority, None)]
 
 
 def _v(value: Any) -> str:
@@ -1183,7 +1201,7 @@ class _Track:
         to_tier: Tier | None = None,
     ) -> None:
         self.kind = kind
-        self.bit = _BIT[kind]
+        self.bit = _BIT_OF_VALUE[kind._value_]
         self.tier = to_tier._value_ if to_tier is not None else None
         self.cycle = cycle
         self.started = started
@@ -1238,16 +1256,27 @@ class _Measure:
     def lengths(self, ct: _CTarget, segs: list[tuple[int, int]]) -> list[int]:
         if ct.always:
             return [stop - start for start, stop in segs]
-        ruler, memo = self.ruler_of(ct)
-        position = ruler.position
+        found = self.rulers.get(ct.key)
+        if found is None:
+            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
+        ruler, memo = found
+        # ruler.position(u) is clock_at(u) - base while u is inside the
+        # ruler's tables; the ruler itself handles the rest (and grows them)
+        clock_at = ruler.clock_at
+        base = ruler.base
+        get = memo.get
         out = []
         for start, stop in segs:
-            a = memo.get(start)
+            a = get(start)
             if a is None:
-                a = memo[start] = position(start)
-            b = memo.get(stop)
+                a = clock_at(start)
+                a = memo[start] = a - base if a is not None else ruler.position(start)
+                clock_at, base = ruler.clock_at, ruler.base  # the tables may have grown
+            b = get(stop)
             if b is None:
-                b = memo[stop] = position(stop)
+                b = clock_at(stop)
+                b = memo[stop] = b - base if b is not None else ruler.position(stop)
+                clock_at, base = ruler.clock_at, ruler.base
             out.append(b - a)
         return out
 
@@ -1255,11 +1284,15 @@ class _Measure:
         """``ct.cal.add(start, amount)`` for ``amount > 0``, in integers."""
         if ct.always:
             return start + amount
-        ruler, memo = self.ruler_of(ct)
+        found = self.rulers.get(ct.key)
+        if found is None:
+            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
+        ruler, memo = found
         a = memo.get(start)
         if a is None:
             a = memo[start] = ruler.position(start)
-        return ruler.reach(a + amount)
+        reached = ruler.tables.first_reaching(a + amount + ruler.base)
+        return reached if reached is not None else ruler.reach(a + amount)
 
     def next_open(self, cal: BusinessCalendar, u: int) -> int:
         """``cal.next_open(u)`` in integers."""
@@ -1426,10 +1459,10 @@ def evaluate(
 
     for e in timeline[1:]:
         t = e.at
-        if t > at:
-            break
         span = t - _EPOCH  # _us(t), inlined: once per event
         tu = span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
+        if tu > at_u:
+            break
         while next_from is not None and next_from <= t:
             from_u = _us(next_from)
             retarget(from_u)
@@ -1515,7 +1548,7 @@ def evaluate(
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
         new_hold = hold
-        if isinstance(e, _E_HELD):
+        if cls is _E_HELD:
             new_hold = e.reason
         if new_status is not None and new_status is not _ON_HOLD:
             new_hold = None
