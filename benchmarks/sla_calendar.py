@@ -424,7 +424,7 @@ def _sla_ticket(rng: random.Random, n: int) -> Any:
 
 
 def sla_evaluate(settings: Settings) -> None:
-    from deskflow.sla import (  # the constructors evaluate uses
+    from deskflow.sla import (  # _new_*: the constructors evaluate() uses
         Evaluation,
         _new_alert,
         _new_report,
