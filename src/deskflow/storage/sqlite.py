@@ -70,6 +70,7 @@ from deskflow.errors import (
     ValidationError,
 )
 from deskflow.storage import _common as c
+from deskflow.storage._codec import event_codec
 from deskflow.storage.protocol import Order, Page, TicketQuery
 from deskflow.tickets import events as ev
 from deskflow.tickets.events import Event
@@ -209,6 +210,11 @@ def _default_converter() -> cattrs.Converter:
     )
 
 
+@cache
+def _default_codec() -> tuple[Callable[[Event], str], Callable[[Any], Event]]:
+    return event_codec(_default_converter())  # type: ignore[return-value]
+
+
 def _translate(exc: sqlite3.Error, doing: str) -> StorageError:
     """The one place where driver errors become deskflow errors."""
     text = str(exc)
@@ -296,6 +302,8 @@ class SQLiteStore:
         converter: cattrs.Converter | None = None,
     ) -> None:
         self._converter = converter if converter is not None else _default_converter()
+        # The generated codec mirrors the default converter only.
+        self._codec = _default_codec() if converter is None else None
         self.path = os.fspath(path)
         self._in_memory = self.path == ":memory:" or self.path.startswith(
             "file::memory:"
@@ -410,17 +418,25 @@ class SQLiteStore:
 
     def _make_event_structurer(self) -> Callable[[str], Event]:
         # Dispatch on the stored "type" tag straight to each class's hook: the
-        # same converter, without the tagged union's extra pass.
+        # same converter, without the tagged union's extra pass. With the
+        # default converter, the generated decoder of _codec goes first; it
+        # gives up on anything but a row as this code writes it.
         conv = self._converter
         loads = json.loads
         hooks = {
             tag: (conv.get_structure_hook(cls), cls)
             for tag, cls in ev.EVENT_TYPES.items()
         }
+        fast = self._codec[1] if self._codec is not None else None
 
         def structure(data: str) -> Event:
             try:
                 raw = loads(data)
+                if fast is not None:
+                    try:
+                        return fast(raw)
+                    except Exception:  # the converter decides below
+                        pass
                 entry = hooks.get(raw.get("type"))
                 if entry is None:  # not in EVENT_TYPES: let the union decide
                     event: Event = conv.structure(raw, Event)  # type: ignore[arg-type]
@@ -450,7 +466,17 @@ class SQLiteStore:
             data["type"] = event.type  # where the tagged union puts it, too
             return dumps(data)
 
-        return unstructure
+        if self._codec is None:
+            return unstructure
+        fast = self._codec[0]
+
+        def encode(event: Event) -> str:
+            try:
+                return fast(event)
+            except Exception:  # a value the generated encoder was not built for
+                return unstructure(event)
+
+        return encode
 
     def _read(self, doing: str, work: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock, _driver_errors(doing):
