@@ -55,6 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cache, partial
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -166,6 +167,51 @@ _MUTABLE_COLUMNS = (
 _SELECT_HEAD = (
     f"SELECT version, {', '.join(_MUTABLE_COLUMNS)} FROM tickets WHERE id = ?"
 )
+_STATUS, _UPDATED_AT, _VERSION = (
+    _MUTABLE_COLUMNS.index(name) for name in ("status", "updated_at", "version")
+)
+
+
+@cache
+def _update_head_sql(changed: tuple[int, ...], *, checked: bool) -> str:
+    """``UPDATE`` of the ``changed`` head columns (indices into _MUTABLE_COLUMNS).
+
+    Only changed columns are named in SET: SQLite rewrites the entry of every
+    index on a column named there, even for an equal value. ``checked`` adds
+    a WHERE that holds only if the row has the version read and every other
+    column already has its new value: then the update leaves exactly the new
+    head, and otherwise it changes no row at all.
+    """
+    assignments = ", ".join(f"{_MUTABLE_COLUMNS[i]} = ?" for i in changed)
+    sql = f"UPDATE tickets SET {assignments} WHERE id = ?"
+    if checked:
+        others = [
+            f" AND {column} IS ?"
+            for i, column in enumerate(_MUTABLE_COLUMNS)
+            if i not in changed
+        ]
+        sql += " AND version = ?" + "".join(others)
+    return sql
+
+
+def _guess(
+    changed: tuple[int, ...],
+) -> tuple[str, Callable[[Sequence[Any]], Any], Callable[[Sequence[Any]], Any]]:
+    """The checked ``UPDATE`` for a guess, and getters of its SET and WHERE values."""
+    others = tuple(i for i in range(len(_MUTABLE_COLUMNS)) if i not in changed)
+    return (
+        _update_head_sql(changed, checked=True),
+        itemgetter(*changed),
+        itemgetter(*others),
+    )
+
+
+# What a save most often changes: the update instant and the version, and the
+# status when a new event moved it (every event says so in its ``status``).
+_GUESSES = (
+    _guess((_UPDATED_AT, _VERSION)),
+    _guess((_STATUS, _UPDATED_AT, _VERSION)),
+)
 _INSERT_EVENT = (
     "INSERT INTO events (ticket_id, seq, type, at, data) VALUES (?, ?, ?, ?, ?)"
 )
@@ -211,7 +257,7 @@ def _default_converter() -> cattrs.Converter:
 
 
 @cache
-def _default_codec() -> tuple[Callable[[Event], str], Callable[[Any], Event]]:
+def _default_codec() -> tuple[Callable[[Event], str], Callable[[str], Event]]:
     return event_codec(_default_converter())  # type: ignore[return-value]
 
 
@@ -236,17 +282,24 @@ def _translate(exc: sqlite3.Error, doing: str) -> StorageError:
     return StorageError(f"{doing}: {type(exc).__name__}: {text}")
 
 
+def _driver_error(exc: Exception, doing: str) -> Exception | None:
+    """The deskflow error for a driver error met while ``doing``; ``None`` if not one."""
+    if isinstance(exc, sqlite3.Error):
+        return _translate(exc, doing)
+    if isinstance(exc, UnicodeEncodeError):
+        return ValidationError(
+            f"{doing}: a text is not valid Unicode ({exc.reason}); it cannot be stored",
+            path="$",
+        )
+    return None
+
+
 @contextmanager
 def _driver_errors(doing: str) -> Iterator[None]:
     try:
         yield
-    except sqlite3.Error as exc:
-        raise _translate(exc, doing) from exc
-    except UnicodeEncodeError as exc:
-        raise ValidationError(
-            f"{doing}: a text is not valid Unicode ({exc.reason}); it cannot be stored",
-            path="$",
-        ) from exc
+    except (sqlite3.Error, UnicodeEncodeError) as exc:
+        raise _driver_error(exc, doing) from exc  # type: ignore[misc]
 
 
 def _escape_like(text: str) -> str:
@@ -322,6 +375,7 @@ class SQLiteStore:
                 isolation_level=None,
                 check_same_thread=False,
             )
+        self._cursor = self._conn.cursor()  # reused by save, under the lock
         try:
             self._open(durable)
         except BaseException:
@@ -430,13 +484,13 @@ class SQLiteStore:
         fast = self._codec[1] if self._codec is not None else None
 
         def structure(data: str) -> Event:
+            if fast is not None:
+                try:
+                    return fast(data)
+                except Exception:  # the converter decides below
+                    pass
             try:
                 raw = loads(data)
-                if fast is not None:
-                    try:
-                        return fast(raw)
-                    except Exception:  # the converter decides below
-                        pass
                 entry = hooks.get(raw.get("type"))
                 if entry is None:  # not in EVENT_TYPES: let the union decide
                     event: Event = conv.structure(raw, Event)  # type: ignore[arg-type]
@@ -628,39 +682,64 @@ class SQLiteStore:
         """
         c.check_ticket(ticket)
         c.check_expected_version(ticket, expected_version)
+        new_events = ticket.timeline[expected_version:]
         rows, links = self._event_rows(ticket, expected_version)
-        text = _fold_text(c.new_note_texts(ticket, ticket.timeline[expected_version:]))
+        text = _fold_text(c.new_note_texts(ticket, new_events))
         head = self._head(ticket)
-        with self._write(f"saving ticket {ticket.id!r}") as conn:
-            found = conn.execute(_SELECT_HEAD, (ticket.id,)).fetchone()
-            if found is None:
-                raise TicketNotFound(ticket.id)
-            if found[0] != expected_version:
-                raise ConcurrencyConflict(
-                    ticket.id, expected=expected_version, actual=found[0]
-                )
-            # Set only the columns that changed: SQLite rewrites the entry of
-            # every index on a column named in SET, even for an equal value.
-            new = (*head[3:11], head[12], head[13])
-            changed = [
-                (column, value)
-                for column, old, value in zip(
-                    _MUTABLE_COLUMNS, found[1:], new, strict=True
-                )
-                if old != value
-            ]
-            if changed:
-                assignments = ", ".join(f"{column} = ?" for column, _ in changed)
-                conn.execute(
-                    f"UPDATE tickets SET {assignments} WHERE id = ?",
-                    (*(value for _, value in changed), ticket.id),
-                )
-            if rows:
-                conn.executemany(_INSERT_EVENT, rows)
-            if links:
-                conn.executemany(_INSERT_LINK, links)
-            if text:
-                conn.execute(_INSERT_TEXT, (ticket.id, text))
+        new = (*head[3:11], head[12], head[13])  # in _MUTABLE_COLUMNS order
+        sql, set_values, other_values = _GUESSES[
+            any(e.status is not None for e in new_events)
+        ]
+        guess = (*set_values(new), ticket.id, expected_version, *other_values(new))
+        # One transaction, written out rather than through _write: a save is
+        # the hot path, and its statements go through one reused cursor.
+        with self._lock:
+            if self._closed:
+                raise StorageError("the store is closed")
+            cur = self._cursor
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                try:
+                    # First guess which columns changed; the checked UPDATE
+                    # touches no row when the guess or the version is wrong.
+                    cur.execute(sql, guess)
+                    if cur.rowcount != 1:
+                        self._update_head(cur, ticket.id, expected_version, new)
+                    if len(rows) == 1:
+                        cur.execute(_INSERT_EVENT, rows[0])
+                    elif rows:
+                        cur.executemany(_INSERT_EVENT, rows)
+                    if links:
+                        cur.executemany(_INSERT_LINK, links)
+                    if text:
+                        cur.execute(_INSERT_TEXT, (ticket.id, text))
+                    cur.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        cur.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, UnicodeEncodeError) as exc:
+                error = _driver_error(exc, f"saving ticket {ticket.id!r}")
+                raise error from exc  # type: ignore[misc]
+
+    @staticmethod
+    def _update_head(
+        cur: sqlite3.Cursor, ticket_id: str, expected_version: int, new: Sequence[Any]
+    ) -> None:
+        """Check the stored version and set the head columns that changed."""
+        found = cur.execute(_SELECT_HEAD, (ticket_id,)).fetchone()
+        if found is None:
+            raise TicketNotFound(ticket_id)
+        if found[0] != expected_version:
+            raise ConcurrencyConflict(
+                ticket_id, expected=expected_version, actual=found[0]
+            )
+        changed = tuple(i for i, old in enumerate(found[1:]) if old != new[i])
+        if changed:
+            cur.execute(
+                _update_head_sql(changed, checked=False),
+                (*(new[i] for i in changed), ticket_id),
+            )
 
     # -- reads -------------------------------------------------------------------
 
