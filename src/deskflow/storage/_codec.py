@@ -66,21 +66,6 @@ def _give_up() -> Any:
     raise GiveUp
 
 
-def _decode_datetime_with(hook: Callable[[Any, type], datetime]) -> Decoder:
-    fromisoformat = datetime.fromisoformat
-
-    def decode_datetime(value: Any) -> datetime:
-        # The converter's rule for a plain ISO 8601 text with an offset; a
-        # zone name ("...[Europe/Brussels]") or anything else goes to it.
-        if value.__class__ is str and value[-1:] != "]":
-            result = fromisoformat(value)
-            if result.tzinfo.__class__ is timezone:  # aware: a fixed offset
-                return result
-        return hook(value, datetime)
-
-    return decode_datetime
-
-
 def _optional_of(tp: Any) -> Any | None:
     """``X`` for ``X | None`` (``Optional[X]``), else ``None``."""
     if typing.get_origin(tp) in (Union, types.UnionType):
@@ -123,13 +108,13 @@ class _Generator:
             "_dict": dict,
             "_str": str,
             "_int_t": int,
+            "_datetime": datetime,
+            "_timezone": timezone,
+            "_fromisoformat": datetime.fromisoformat,
         }
         self.encoders: dict[tuple[type, str | None], str] = {}
         self.decoders: dict[tuple[type, str | None], str] = {}
         self.counter = itertools.count()
-        self.dt_decoder = self.name(
-            _decode_datetime_with(converter.get_structure_hook(datetime)), "dt"
-        )
 
     def name(self, value: Any, hint: str) -> str:
         key = f"_{hint}{next(self.counter)}"
@@ -230,10 +215,18 @@ class _Generator:
             # What ``Enum(value)`` finds first; a KeyError or TypeError gives up.
             return f"{self.name(tp._value2member_map_, 'members')}[{var}]"
         if tp is datetime:
-            return f"{self.dt_decoder}({var})"
+            # A plain ISO 8601 text with an offset is read here as the
+            # converter reads it; a zone name ("...[Europe/Brussels]") or
+            # anything else goes to the converter's hook.
+            return (
+                f"(_r if {var}.__class__ is _str and {var}[-1:] != ']' and "
+                f"(_r := _fromisoformat({var})).tzinfo.__class__ is _timezone "
+                f"else {self.name(self.conv.get_structure_hook(datetime), 'hook')}"
+                f"({var}, _datetime))"
+            )
         item = _item_of(tp)
-        if item is not None:
-            return f"{self.tuple_decoder(item)}({var})"
+        if item is not None:  # most lists are empty: no call for those
+            return f"(() if {var} == [] else {self.tuple_decoder(item)}({var}))"
         if isinstance(tp, type) and self.supported(tp):
             return f"{self.class_decoder(tp)}({var})"
         hook = self.name(self.conv.get_structure_hook(tp), "hook")
