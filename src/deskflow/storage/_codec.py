@@ -146,10 +146,13 @@ class _Generator:
         if tp is int:
             return f"(_int({var}) if {var}.__class__ is _int_t else _give_up())"
         if _plain_enum(tp):
+            # Keyed by member name: hashing a member runs Enum.__hash__ in Python.
             unstructure = self.conv.get_unstructure_hook(tp)
-            table = self.name({m: self.dumps(unstructure(m)) for m in tp}, "enum")
-            cls = self.name(tp, "E")
-            return f"({table}[{var}] if {var}.__class__ is {cls} else _give_up())"
+            table = {m.name: self.dumps(unstructure(m)) for m in tp}
+            return (
+                f"({self.name(table, 'enum')}[{var}._name_] "
+                f"if {var}.__class__ is {self.name(tp, 'E')} else _give_up())"
+            )
         item = _item_of(tp)
         if item is not None:
             return f"{self.tuple_encoder(item)}({var})"

@@ -568,18 +568,19 @@ class SQLiteStore:
     @staticmethod
     def _head(ticket: Ticket) -> tuple[Any, ...]:
         assert ticket.kind is not None
+        # ``_value_`` is ``.value`` without the descriptor (a hot path).
         return (
             ticket.id,
             ticket.reference,
-            ticket.kind.value,
-            ticket.status.value,
-            ticket.priority.value,
+            ticket.kind._value_,
+            ticket.status._value_,
+            ticket.priority._value_,
             ticket.customer.id,
             ticket.asset.serial if ticket.asset is not None else None,
             ticket.owner,
             ticket.assignee,
             ticket.group,
-            ticket.tier.value,
+            ticket.tier._value_,
             c.micros(ticket.opened_at),
             c.micros(ticket.updated_at),
             ticket.version,
