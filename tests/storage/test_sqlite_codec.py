@@ -79,8 +79,14 @@ def test_every_event_type_encodes_to_the_converters_text(event: Any) -> None:
 @given(events_in_any_zone())
 def test_every_event_type_decodes_to_the_converters_event(event: Any) -> None:
     text = SLOW._unstructure_event(event)
-    assert DECODE(text) == event  # the shortcut itself, no fallback
-    assert_same_event(text, event)
+    expected = SLOW._structure_event(text)
+    assert DECODE(text) == expected  # the shortcut itself, no fallback
+    assert_same_event(text, expected)
+    offset = event.at.utcoffset()
+    if offset is not None and not offset.microseconds:
+        # datetime.fromisoformat (3.11) drops the microseconds of an offset
+        # like +00:00:00.000001, on either path; any other event reads back.
+        assert expected == event
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])

@@ -20,7 +20,10 @@ Layout of a deskflow database (schema version :data:`SCHEMA_VERSION`):
 
 ``get`` rebuilds the typed ticket by folding its events
 (:meth:`deskflow.Ticket.from_events`): the head row holds no copy of the
-state, so nothing is ever re-serialized on save.
+state, so nothing is ever re-serialized on save. With the default
+converter, event rows are written and read by functions generated from the
+event classes (``deskflow.storage._codec``) that give exactly the
+converter's text and events, and hand anything unusual to the converter.
 
 The file is marked with ``PRAGMA application_id`` (:data:`APPLICATION_ID`)
 and ``PRAGMA user_version`` (the schema version). Opening a file that is
@@ -30,7 +33,11 @@ deskflow database newer than this code, raises before anything is written.
 Files use WAL journaling; each write is one ``BEGIN IMMEDIATE`` transaction
 that re-checks the stored version inside the transaction, so several
 threads and processes can share a file and a lost update is impossible:
-the loser gets :class:`~deskflow.errors.ConcurrencyConflict`.
+the loser gets :class:`~deskflow.errors.ConcurrencyConflict`. A save checks
+the version with the ``UPDATE`` of the head itself (``WHERE id = ? AND
+version = ?`` and every column it does not set already equal to its new
+value); only when that matches no row does it read the head to tell a
+conflict from a missing ticket, or to set the other columns that changed.
 
 >>> from datetime import datetime, timezone
 >>> from deskflow import Customer, Incident
@@ -326,7 +333,9 @@ class SQLiteStore:
             table scanned with ``LIKE``: saves and imports are cheaper,
             searches slower. Ignored for an existing database.
         converter: The ``cattrs`` converter for events (default: one
-            configured by :func:`deskflow.serialization.configure_converter`).
+            configured by :func:`deskflow.serialization.configure_converter`,
+            mirrored by generated encoders and decoders for speed). A
+            converter of your own is used as given for every event.
 
     Attributes:
         path: The path given (``":memory:"`` for an in-memory database).
