@@ -1548,7 +1548,7 @@ def evaluate(
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
         new_hold = hold
-        if cls is _E_HELD:
+        if isinstance(e, _E_HELD):
             new_hold = e.reason
         if new_status is not None and new_status is not _ON_HOLD:
             new_hold = None
