@@ -20,7 +20,15 @@ import attrs
 
 from deskflow.errors import NaiveDatetimeError
 
-__all__ = ["UTC", "Clock", "FixedClock", "SystemClock", "ensure_aware", "is_aware"]
+__all__ = [
+    "UTC",
+    "Clock",
+    "FixedClock",
+    "SystemClock",
+    "ensure_aware",
+    "is_aware",
+    "to_utc",
+]
 
 UTC = timezone.utc
 
@@ -98,3 +106,24 @@ def ensure_aware(value: datetime, path: str) -> datetime:
             path=path,
         )
     return value
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant in UTC: compare and subtract instants through it.
+
+    Python compares (and subtracts) two datetimes that share a ``tzinfo`` by
+    their wall times, ignoring ``fold`` and the offset. Around a DST change
+    that puts a later instant first: in the hour that repeats when London
+    falls back, 01:45 BST comes 15 minutes *before* 01:00 GMT, yet compares
+    after it. deskflow orders instants in UTC, and so should a host.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> london = ZoneInfo("Europe/London")
+    >>> made = datetime(2020, 10, 25, 1, 45, tzinfo=london)  # BST, +01:00
+    >>> due = datetime(2020, 10, 25, 1, 0, fold=1, tzinfo=london)  # GMT, +00:00
+    >>> due > made, to_utc(due) > to_utc(made)
+    (False, True)
+    >>> to_utc(due) - to_utc(made)
+    datetime.timedelta(seconds=900)
+    """
+    return value.astimezone(UTC)

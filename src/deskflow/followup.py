@@ -38,7 +38,7 @@ import attrs
 
 from deskflow._validators import non_empty
 from deskflow.calendars import BusinessCalendar
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.parties import ContactWindow
 from deskflow.tickets import commands as cmd
@@ -290,7 +290,7 @@ def open_commitments(
     found = [
         c for c in ticket.commitments if c.is_open and (kind is None or c.kind is kind)
     ]
-    return tuple(sorted(found, key=lambda c: (c.due, c.id)))
+    return tuple(sorted(found, key=lambda c: (to_utc(c.due), c.id)))
 
 
 def keep(
@@ -488,8 +488,9 @@ def last_customer_contact(ticket: Ticket, *, at: datetime | None = None) -> date
     '09:18'
     """
     last = ticket.opened_at
+    limit = to_utc(at) if at is not None else None
     for e in ticket.timeline:
-        if at is not None and e.at > at:
+        if limit is not None and to_utc(e.at) > limit:
             break
         if isinstance(e, ev.NoteAdded) and e.note.visibility is Visibility.CUSTOMER:
             last = e.at
@@ -523,7 +524,8 @@ def next_update_due(
     business = calendar or rhythm.calendar
     if business is not None:
         return business.add(last, rhythm.every)
-    return last + rhythm.every
+    # real elapsed time: across a DST change, wall-clock arithmetic is not
+    return (to_utc(last) + rhythm.every).astimezone(last.tzinfo)
 
 
 # -- follow-up after resolution ----------------------------------------------------
@@ -726,11 +728,12 @@ def agenda(
     ['OVERDUE Mon 10:00 INC-... call_back: call back']
     """
     ensure_aware(at, "at")
-    limit = at + horizon
+    now = to_utc(at)
+    limit = now + horizon
     items: list[AgendaItem] = []
     for ticket in tickets:
         for c in ticket.commitments:
-            if not c.is_open or c.owed_by != agent or c.due > limit:
+            if not c.is_open or c.owed_by != agent or to_utc(c.due) > limit:
                 continue
             items.append(
                 AgendaItem(
@@ -752,14 +755,14 @@ def agenda(
                     continue
                 if reading.kind == "update":
                     update_from_sla = True
-                    if reading.due is not None and reading.due <= limit:
+                    if reading.due is not None and to_utc(reading.due) <= limit:
                         items.append(
                             AgendaItem(
                                 kind=AgendaKind.UPDATE_DUE,
                                 ticket_id=ticket.id,
                                 reference=ticket.reference,
                                 due=reading.due,
-                                overdue=reading.due < at,
+                                overdue=to_utc(reading.due) < now,
                                 text="status update owed (SLA update clock)",
                             )
                         )
@@ -778,14 +781,14 @@ def agenda(
                 )
         if cadence is not None and not update_from_sla:
             due = next_update_due(ticket, cadence=cadence, calendar=calendar, at=at)
-            if due is not None and due <= limit:
+            if due is not None and to_utc(due) <= limit:
                 items.append(
                     AgendaItem(
                         kind=AgendaKind.UPDATE_DUE,
                         ticket_id=ticket.id,
                         reference=ticket.reference,
                         due=due,
-                        overdue=due < at,
+                        overdue=to_utc(due) < now,
                         text="status update owed (even if nothing changed)",
                     )
                 )
@@ -793,7 +796,7 @@ def agenda(
     items.sort(
         key=lambda i: (
             not i.overdue,
-            i.due,
+            to_utc(i.due),
             order.index(i.kind),
             i.ticket_id,
             i.commitment_id or "",

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.storage.protocol import Order, TicketQuery, TicketStore
 from deskflow.tickets.model import Ticket
@@ -321,14 +321,15 @@ def detect_recurrence(
     """
     ensure_aware(at, "at")
     rules = policy or RecurrencePolicy()
-    start = at - rules.window
+    end = to_utc(at)
+    start = end - rules.window
     groups: dict[tuple[RecurrenceBasis, str], list[Ticket]] = {}
     seen: set[str] = set()
     for ticket in tickets:
         if ticket.kind is not TicketKind.INCIDENT or ticket.id in seen:
             continue
         seen.add(ticket.id)
-        if not start < ticket.opened_at <= at:
+        if not start < to_utc(ticket.opened_at) <= end:
             continue
         for basis in rules.bases:
             key = _key(ticket, basis)
@@ -341,7 +342,7 @@ def detect_recurrence(
     ):
         if len(found) < rules.threshold:
             continue
-        found.sort(key=lambda t: (t.opened_at, t.id))
+        found.sort(key=lambda t: (to_utc(t.opened_at), t.id))
         problems = tuple(
             sorted({p for t in found for p in t.linked(LinkRelation.CAUSED_BY)})
         )
@@ -409,7 +410,7 @@ def recurrence_for(
         query = attrs.evolve(
             base,
             kinds=frozenset({TicketKind.INCIDENT}),
-            opened_from=at - rules.window,
+            opened_from=to_utc(at) - rules.window,
             limit=10_000,
         )
         cursor: str | None = None

@@ -70,7 +70,7 @@ import attrs
 
 from deskflow._validators import non_empty, to_tuple
 from deskflow.calendars import BusinessCalendar, _Ruler
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.parties import Tier
 from deskflow.priority import Priority
@@ -760,7 +760,9 @@ def _check_versions(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
     if not value:
         raise ValidationError("a history holds at least one version", path="versions")
     for index in range(1, len(value)):
-        if value[index].effective_from <= value[index - 1].effective_from:
+        if to_utc(value[index].effective_from) <= to_utc(
+            value[index - 1].effective_from
+        ):
             raise ValidationError(
                 "versions must take effect in increasing order of effective_from",
                 path=f"versions[{index}].effective_from",
@@ -800,7 +802,7 @@ class PolicyHistory:
         ensure_aware(at, "at")
         current = self.versions[0].policy
         for version in self.versions[1:]:
-            if version.effective_from > at:
+            if to_utc(version.effective_from) > to_utc(at):
                 break
             current = version.policy
         return current
@@ -1135,7 +1137,8 @@ class Evaluation:
         >>> evaluate(_demo_ticket(), at=_T0).due_alerts
         ()
         """
-        return tuple(a for a in self.alerts if a.reached and a.notify_at <= self.at)
+        now = to_utc(self.at)
+        return tuple(a for a in self.alerts if a.reached and to_utc(a.notify_at) <= now)
 
 
 # -- evaluation -----------------------------------------------------------------------
@@ -1367,7 +1370,8 @@ def evaluate(
     if policy is None:
         policy = DEFAULT_POLICY
     if isinstance(policy, SlaPolicy):
-        versions: tuple[tuple[datetime | None, SlaPolicy], ...] = ((None, policy),)
+        # the first version applies from the opening whatever its instant
+        versions: tuple[tuple[datetime, SlaPolicy], ...] = ((_EPOCH, policy),)
     elif isinstance(policy, PolicyHistory):
         versions = tuple((v.effective_from, v.policy) for v in policy.versions)
     else:
@@ -1381,16 +1385,21 @@ def evaluate(
         raise ValidationError(
             "a timeline starts with an 'opened' event", path="timeline[0]"
         )
-    if opened.at > at:
+    # Instants are compared as integers (UTC microseconds): Python compares
+    # two datetimes in one zone by wall time, which is wrong across a DST fold.
+    opened_u = _us(opened.at)
+    at_u = _us(at)
+    if opened_u > at_u:
         return Evaluation(ticket_id=ticket.id, at=at, clocks=(), alerts=(), periods=())
 
     # The version in force at the opening, and the ones that follow.
+    froms_u = [_us(start) for start, _ in versions[1:]]  # versions[0] from the start
     vi = 0
-    while vi + 1 < len(versions) and versions[vi + 1][0] <= opened.at:  # type: ignore[operator]
+    while vi < len(froms_u) and froms_u[vi] <= opened_u:
         vi += 1
     pol = versions[vi][1]
     periods: list[tuple[datetime, SlaPolicy]] = [(opened.at, pol)]
-    next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+    next_u = froms_u[vi] if vi < len(froms_u) else None
 
     kind = opened.kind
     priority = opened.priority
@@ -1401,8 +1410,6 @@ def evaluate(
     status = opened.status or _NEW
     hold: HoldReason | None = None
     paused = paused_map[(status._value_, None)]
-    opened_u = _us(opened.at)
-    at_u = _us(at)
     m = _Measure(opened_u)
 
     tracks: list[_Track] = []
@@ -1463,17 +1470,16 @@ def evaluate(
         tu = span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
         if tu > at_u:
             break
-        while next_from is not None and next_from <= t:
-            from_u = _us(next_from)
-            retarget(from_u)
+        while next_u is not None and next_u <= tu:
+            retarget(next_u)
             vi += 1
-            pol = versions[vi][1]
+            next_from, pol = versions[vi]
             periods.append((next_from, pol))
             table = pol._compiled_for(kind, priority, service_level)
             paused_map = pol._paused
             paused = paused_map[(status._value_, hold._value_ if hold else None)]
-            repause(from_u)
-            next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+            repause(next_u)
+            next_u = froms_u[vi] if vi < len(froms_u) else None
         cls = e.__class__
         responds = False
         if cls is _E_NOTEADDED:
@@ -1565,17 +1571,16 @@ def evaluate(
             elif not on_vendor and vendor is not None and vendor.stopped is None:
                 stop(vendor, t, tu)
 
-    while next_from is not None and next_from <= at:
-        from_u = _us(next_from)
-        retarget(from_u)
+    while next_u is not None and next_u <= at_u:
+        retarget(next_u)
         vi += 1
-        pol = versions[vi][1]
+        next_from, pol = versions[vi]
         periods.append((next_from, pol))
         table = pol._compiled_for(kind, priority, service_level)
         paused_map = pol._paused
         paused = paused_map[(status._value_, hold._value_ if hold else None)]
-        repause(from_u)
-        next_from = versions[vi + 1][0] if vi + 1 < len(versions) else None
+        repause(next_u)
+        next_u = froms_u[vi] if vi < len(froms_u) else None
 
     reports: list[ClockReport] = []
     found: list[Alert] | None = [] if alerts else None
@@ -1605,7 +1610,7 @@ def evaluate(
 
 
 def _alert_order(alert: Alert) -> tuple[datetime, str, int, float]:
-    return (alert.notify_at, alert.clock, alert.cycle, alert.fraction)
+    return (to_utc(alert.notify_at), alert.clock, alert.cycle, alert.fraction)
 
 
 def _lookup(table: _Compiled, track: _Track) -> _CTarget | None:

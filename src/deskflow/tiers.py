@@ -50,7 +50,7 @@ import attrs
 
 from deskflow._validators import non_empty, to_tuple, tuple_of
 from deskflow.calendars import BusinessCalendar
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import IncompleteHandoff, ValidationError
 from deskflow.parties import Tier
 from deskflow.tickets import events as ev
@@ -504,7 +504,8 @@ class EscalationRule(Protocol):
 
 
 def _until(ticket: Ticket, at: datetime) -> tuple[ev.Event, ...]:
-    return tuple(e for e in ticket.timeline if e.at <= at)
+    limit = to_utc(at)
+    return tuple(e for e in ticket.timeline if to_utc(e.at) <= limit)
 
 
 def _tier_entered(events: Iterable[ev.Event]) -> tuple[Tier, datetime] | None:
@@ -560,7 +561,7 @@ def steps_taken(ticket: Ticket, *, at: datetime | None = None) -> tuple[Step, ..
 def _duration(context: AdviceContext, start: datetime, end: datetime) -> timedelta:
     if context.calendar is not None:
         return context.calendar.elapsed(start, end)
-    return end - start
+    return to_utc(end) - to_utc(start)
 
 
 def _fmt(delta: timedelta) -> str:
@@ -633,8 +634,9 @@ class TimeAtTier:
         if limit is None or entered is None:
             return ()
         tier, since = entered
-        progress = [e.at for e in events if e.at >= since and _is_progress(e)]
-        start = max([since, *progress])
+        after = to_utc(since)
+        progress = [e.at for e in events if to_utc(e.at) >= after and _is_progress(e)]
+        start = max([since, *progress], key=to_utc)
         spent = _duration(context, start, context.at)
         if spent <= limit:
             return ()
@@ -1023,7 +1025,7 @@ class EscalationPolicy:
         Advice comes in rule order.
         """
         ensure_aware(at, "at")
-        if ticket.updated_at > at:
+        if to_utc(ticket.updated_at) > to_utc(at):
             # Advice reads the ticket as it stood at ``at``: later events
             # (a closure, an escalation) must not change what was advised then.
             earlier = _until(ticket, at)

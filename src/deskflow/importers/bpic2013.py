@@ -64,6 +64,7 @@ from typing import Any
 import attrs
 
 from deskflow._validators import aware, non_empty
+from deskflow.clock import to_utc
 from deskflow.errors import InvalidTransition, ValidationError
 from deskflow.parties import Customer, Tier
 from deskflow.priority import Impact, Priority, Urgency
@@ -564,7 +565,11 @@ def _needs_confirmation(row: VinstRow, ticket: Incident, lc: Lifecycle) -> bool:
         return True
     quiet = _guard_value(lc.transition(Status.RESOLVED, cmd.Close.name), "quiet_period")
     resolved = ticket.resolved_at
-    return quiet is not None and resolved is not None and row.at < resolved + quiet
+    return (
+        quiet is not None
+        and resolved is not None
+        and to_utc(row.at) < to_utc(resolved) + quiet
+    )
 
 
 _OPEN_KEYS = frozenset(

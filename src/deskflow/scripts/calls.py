@@ -33,6 +33,7 @@ from typing import Any, ClassVar, TypeVar, Union
 import attrs
 
 from deskflow._validators import aware, instance_of, non_empty, to_tuple, tuple_of
+from deskflow.clock import to_utc
 from deskflow.errors import TimeOrderError, ValidationError
 from deskflow.parties import Customer, Tier
 from deskflow.scripts.model import (
@@ -521,7 +522,7 @@ def _check_events(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
                 f"expected a call event, got {type(event).__name__}",
                 path=f"events[{index}]",
             )
-        if event.at < previous:
+        if to_utc(event.at) < to_utc(previous):
             raise TimeOrderError(
                 f"{event.type} at {event.at.isoformat()} is before the previous "
                 f"instant {previous.isoformat()}; record events in order",

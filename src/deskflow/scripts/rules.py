@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from deskflow._validators import aware, instance_of, non_empty
+from deskflow.clock import to_utc
 from deskflow.errors import ValidationError
 from deskflow.scripts.calls import (
     Call,
@@ -315,7 +316,8 @@ def known_facts(
     ['customer.contact', 'customer.name', 'issue.summary', 'issue.symptoms']
     """
     facts: set[str] = set()
-    if ticket is not None and (before is None or ticket.opened_at < before):
+    limit = to_utc(before) if before is not None else None
+    if ticket is not None and (limit is None or to_utc(ticket.opened_at) < limit):
         customer = ticket.customer
         facts.add(Facts.CUSTOMER_NAME)
         facts.add(Facts.ISSUE_SUMMARY)
@@ -334,7 +336,7 @@ def known_facts(
         if ticket.context.is_stated:
             facts.add(Facts.BUSINESS_CONTEXT)
         for note in ticket.notes:
-            if before is not None and note.at >= before:
+            if limit is not None and to_utc(note.at) >= limit:
                 continue
             if note.symptoms:
                 facts.add(Facts.ISSUE_SYMPTOMS)
@@ -343,7 +345,7 @@ def known_facts(
             if note.steps:
                 facts.add(Facts.ISSUE_STEPS_TRIED)
     for call in previous_calls:
-        if before is None or call.started_at < before:
+        if limit is None or to_utc(call.started_at) < limit:
             facts |= call.facts
     return frozenset(facts)
 
@@ -370,14 +372,25 @@ def tried_actions(
     frozenset({'restarted the pc'})
     """
     out: set[str] = set()
+    limit = to_utc(before) if before is not None else None
     if ticket is not None:
         for note in ticket.notes:
-            if before is None or note.at < before:
+            if limit is None or to_utc(note.at) < limit:
                 out.update(_norm(step.action) for step in note.steps)
     for call in previous_calls:
-        if before is None or call.started_at < before:
+        if limit is None or to_utc(call.started_at) < limit:
             out.update(_norm(step.action) for step in call.steps)
     return frozenset(out)
+
+
+def _between(start: datetime, end: datetime) -> timedelta:
+    """Real time from ``start`` to ``end`` (whatever their zones and folds)."""
+    return to_utc(end) - to_utc(start)
+
+
+def _later(start: datetime, duration: timedelta) -> datetime:
+    """The instant ``duration`` of real time after ``start``, in its zone."""
+    return (to_utc(start) + duration).astimezone(start.tzinfo)
 
 
 @attrs.define
@@ -424,7 +437,7 @@ class _Reviewer:
                 rule=rule,
                 severity=_RULES[rule].severity,
                 at=at,
-                offset=at - self.call.started_at,
+                offset=_between(self.call.started_at, at),
                 message=message,
                 event_index=index,
             )
@@ -438,7 +451,7 @@ class _Reviewer:
             hold is not None
             and hold.deadline is not None
             and not hold.flagged
-            and now > hold.deadline + self.policy.hold_grace
+            and _between(hold.deadline, now) > self.policy.hold_grace
         ):
             hold.flagged = True
             self.add(
@@ -451,12 +464,12 @@ class _Reviewer:
         if (
             self.abuse is not None
             and not self.abuse_flagged
-            and now - self.abuse[1] > self.policy.abuse_handover_within
+            and _between(self.abuse[1], now) > self.policy.abuse_handover_within
         ):
             self.abuse_flagged = True
             self.add(
                 "abuse-not-handed-over",
-                self.abuse[1] + self.policy.abuse_handover_within,
+                _later(self.abuse[1], self.policy.abuse_handover_within),
                 "The caller was abusive: warn once, then hand the call to a senior "
                 f"member within {self.policy.abuse_handover_within} rather than "
                 "continue indefinitely.",
@@ -468,11 +481,12 @@ class _Reviewer:
             return
         index, muted = self.mute
         self.mute = None
-        if not muted.announced and now - muted.at > self.policy.brief_mute:
+        length = _between(muted.at, now)
+        if not muted.announced and length > self.policy.brief_mute:
             self.add(
                 "mute-unannounced",
                 muted.at,
-                f"A mute of {now - muted.at} went unannounced: tell the customer before "
+                f"A mute of {length} went unannounced: tell the customer before "
                 f"muting for more than {self.policy.brief_mute}, or better, use hold "
                 "with a reason and a time frame.",
                 index,
@@ -578,7 +592,7 @@ class _Reviewer:
     def on_greeted(self, index: int, event: Greeted) -> None:
         if not self.greeted:
             self.greeted = True
-            if event.at - self.call.started_at > self.policy.greeting_within:
+            if _between(self.call.started_at, event.at) > self.policy.greeting_within:
                 self.add(
                     "greeting-late",
                     event.at,
@@ -614,7 +628,7 @@ class _Reviewer:
         frame = event.time_frame
         self.hold = _Hold(
             index=index,
-            deadline=event.at + frame if frame is not None else None,
+            deadline=_later(event.at, frame) if frame is not None else None,
             frame=frame,
         )
 
@@ -623,7 +637,7 @@ class _Reviewer:
             frame = event.time_frame or self.hold.frame
             self.hold = _Hold(
                 index=self.hold.index,
-                deadline=event.at + frame if frame is not None else None,
+                deadline=_later(event.at, frame) if frame is not None else None,
                 frame=frame,
                 flagged=self.hold.flagged,
             )
@@ -689,7 +703,7 @@ class _Reviewer:
             sorted(
                 self.findings,
                 key=lambda f: (
-                    f.at,
+                    to_utc(f.at),
                     -1 if f.event_index is None else f.event_index,
                     order[f.rule],
                 ),

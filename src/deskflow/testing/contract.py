@@ -65,6 +65,7 @@ from hypothesis.stateful import (
 )
 
 from deskflow import errors
+from deskflow.clock import to_utc
 from deskflow.errors import (
     ConcurrencyConflict,
     DeskflowError,
@@ -1031,7 +1032,7 @@ class StoreContract(unittest.TestCase):
         self._assert_finds("ae", assignee="a-2")
         self.assertEqual(
             self._find_ids(order=Order.UPDATED_ASC),
-            _ids(sorted(expected.values(), key=lambda t: (t.updated_at, t.id))),
+            _ids(sorted(expected.values(), key=lambda t: (to_utc(t.updated_at), t.id))),
         )
 
     def test_versions_and_keys_survive_close_and_reopen(self) -> None:

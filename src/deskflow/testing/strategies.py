@@ -49,6 +49,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from deskflow.clock import to_utc
 from deskflow.errors import InvalidTransition, ValidationError
 from deskflow.parties import Agent, Asset, ContactWindow, Customer, Tier
 from deskflow.priority import (
@@ -837,7 +838,7 @@ def _feasible(ticket: Ticket, name: str, transition: Transition, at: datetime) -
         return not (
             window is not None
             and ticket.resolved_at is not None
-            and at - ticket.resolved_at > window.window
+            and to_utc(at) - to_utc(ticket.resolved_at) > window.window
         )
     if name == "close":
         guard = _guard(transition, CloseAfterConfirmation)
@@ -956,8 +957,8 @@ def _valid_command(
                 automatic=draw(st.booleans()), reason=draw(_maybe_text)
             ), at
         assert ticket.resolved_at is not None
-        due = ticket.resolved_at + guard.quiet_period
-        return cmd.Close(automatic=True, reason="no reply"), max(at, due)
+        due = (to_utc(ticket.resolved_at) + guard.quiet_period).astimezone(at.tzinfo)
+        return cmd.Close(automatic=True, reason="no reply"), max(at, due, key=to_utc)
     if name == "cancel":
         return cmd.Cancel(reason=draw(_texts)), at
     if name == "link":

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 import attrs
 
 from deskflow._validators import non_empty, to_tuple
+from deskflow.clock import to_utc
 from deskflow.errors import LifecycleDefinitionError
 from deskflow.tickets.commands import COMMAND_NAMES
 from deskflow.tickets.notes import NoteKind
@@ -179,7 +180,10 @@ class ReopenWindow:
 
     def check(self, ticket: Ticket, command: Any, at: datetime) -> Refusal | None:
         """Refuse once the window since ``ticket.resolved_at`` has passed."""
-        if ticket.resolved_at is not None and at - ticket.resolved_at > self.window:
+        if (
+            ticket.resolved_at is not None
+            and to_utc(at) - to_utc(ticket.resolved_at) > self.window
+        ):
             return Refusal(
                 f"the reopen window of {self.window} after resolution "
                 f"({ticket.resolved_at.isoformat()}) has passed; open a new ticket "
@@ -206,8 +210,11 @@ class CloseAfterConfirmation:
         if ticket.resolved_at is None:
             return Refusal("the ticket has no resolution to close on")
         if command.automatic:
-            due = ticket.resolved_at + self.quiet_period
-            if at >= due:
+            # real elapsed time, whatever zones the instants are in
+            due = (to_utc(ticket.resolved_at) + self.quiet_period).astimezone(
+                ticket.resolved_at.tzinfo
+            )
+            if to_utc(at) >= to_utc(due):
                 return None
             return Refusal(
                 f"automatic close is allowed from {due.isoformat()} "
@@ -231,7 +238,7 @@ class HoldEndsLater:
 
     def check(self, ticket: Any, command: Any, at: datetime) -> Refusal | None:
         """Refuse a hold whose ``until`` is not after ``at``."""
-        if command.until <= at:
+        if to_utc(command.until) <= to_utc(at):
             return Refusal(
                 f"the hold's expected end {command.until.isoformat()} must be after "
                 f"{at.isoformat()}",

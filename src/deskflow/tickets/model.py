@@ -40,7 +40,7 @@ from deskflow._validators import (
     to_tuple,
     tuple_of,
 )
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import (
     IncompleteHandoff,
     InvalidTransition,
@@ -1076,7 +1076,7 @@ def _decide(
 def _new_commitment(
     ticket: Ticket, c: cmd.MakeCommitment, at: datetime, actor: str
 ) -> Commitment:
-    if c.due <= at:
+    if to_utc(c.due) <= to_utc(at):
         raise ValidationError(
             f"a promise falls due after it is made: {c.due.isoformat()} is not after "
             f"{at.isoformat()}",

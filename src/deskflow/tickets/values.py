@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from deskflow._validators import aware, non_empty, optional_aware, to_tuple, tuple_of
-from deskflow.clock import ensure_aware
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.tickets.notes import ArticleRef, ErrorMessage, Step
 
@@ -439,11 +439,14 @@ class Commitment:
         'pending'
         """
         ensure_aware(at, "at")
-        if self.closed_at is not None and self.closed_at <= at:
+        now = to_utc(at)
+        if self.closed_at is not None and to_utc(self.closed_at) <= now:
             if self.status is CommitmentStatus.MET:
                 return CommitmentState.MET
             return CommitmentState.CANCELLED
-        return CommitmentState.OVERDUE if at > self.due else CommitmentState.PENDING
+        if now > to_utc(self.due):
+            return CommitmentState.OVERDUE
+        return CommitmentState.PENDING
 
     @property
     def met_late(self) -> bool:
@@ -458,7 +461,7 @@ class Commitment:
         return (
             self.status is CommitmentStatus.MET
             and self.closed_at is not None
-            and self.closed_at > self.due
+            and to_utc(self.closed_at) > to_utc(self.due)
         )
 
 
