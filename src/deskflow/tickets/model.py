@@ -317,13 +317,11 @@ class Ticket:
             raise ValidationError(
                 "a timeline starts with an 'opened' event", path="timeline[0]"
             )
-        ticket = _from_opened(first)
-        cls = type(ticket)
-        # Fold into a plain namespace and build the value once: evolving a
-        # frozen ticket per event would re-validate every field each time.
-        state = SimpleNamespace(
-            **{a.name: getattr(ticket, a.name) for a in attrs.fields(cls) if a.init}
-        )
+        cls, fields = _opened_fields(first)
+        # Fold into a plain namespace and build the value once, at the end:
+        # building the opened ticket, or evolving a frozen ticket per event,
+        # would validate every field each time.
+        state = SimpleNamespace(**{**_init_defaults(cls), **fields})
         timeline: list[ev.Event] = [first]
         for event in iterator:
             vars(state).update(_changes(state, event))
@@ -1120,6 +1118,33 @@ def transition_target_or_same(target: Status | None, ticket: Ticket) -> Status |
 
 
 def _from_opened(e: ev.Opened) -> Ticket:
+    cls, fields = _opened_fields(e)
+    return cls(**fields)
+
+
+_DEFAULTS: dict[type[Ticket], dict[str, Any]] = {}
+
+
+def _init_defaults(cls: type[Ticket]) -> dict[str, Any]:
+    """The default of each init field that has one (shared: ticket values are immutable)."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = {}
+        for a in attrs.fields(cls):
+            if not a.init or a.default is attrs.NOTHING:
+                continue
+            default = a.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                if default.takes_self:
+                    raise TypeError(f"{cls.__name__}.{a.name}: a self-taking default")
+                default = default.factory()
+            found[a.name] = default
+        _DEFAULTS[cls] = found
+    return found
+
+
+def _opened_fields(e: ev.Opened) -> tuple[type[Ticket], dict[str, Any]]:
+    """The ticket class and the init fields an opening event sets."""
     cls = _KIND_CLASSES[e.kind]
     common: dict[str, Any] = {
         "id": e.ticket_id,
@@ -1146,7 +1171,7 @@ def _from_opened(e: ev.Opened) -> Ticket:
         common["major"] = e.major
     elif cls is ServiceRequest and e.request_type is not None:
         common["request_type"] = e.request_type
-    return cls(**common)
+    return cls, common
 
 
 def apply_event(ticket: T, e: ev.Event) -> T:
