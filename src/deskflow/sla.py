@@ -482,7 +482,6 @@ class _CTarget:
         "always",
         "cal",
         "cal_name",
-        "key",
         "kind",
         "name",
         "policy",
@@ -501,7 +500,6 @@ class _CTarget:
         self.within = target.within
         self.within_us = _micros(target.within)
         self.cal = cal
-        self.key = id(cal)
         self.cal_name = target.calendar
         self.agreement = target.agreement
         self.name = target.name
@@ -1250,19 +1248,10 @@ class _Measure:
             found = self.rulers[id(cal)] = (cal._ruler(self.anchor), {})
         return found
 
-    def ruler_of(self, ct: _CTarget) -> tuple[_Ruler, dict[int, int]]:
-        found = self.rulers.get(ct.key)
-        if found is None:
-            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
-        return found
-
     def lengths(self, ct: _CTarget, segs: list[tuple[int, int]]) -> list[int]:
         if ct.always:
             return [stop - start for start, stop in segs]
-        found = self.rulers.get(ct.key)
-        if found is None:
-            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
-        ruler, memo = found
+        ruler, memo = self.ruler(ct.cal)
         # ruler.position(u) is clock_at(u) - base while u is inside the
         # ruler's tables; the ruler itself handles the rest (and grows them)
         clock_at = ruler.clock_at
@@ -1287,10 +1276,7 @@ class _Measure:
         """``ct.cal.add(start, amount)`` for ``amount > 0``, in integers."""
         if ct.always:
             return start + amount
-        found = self.rulers.get(ct.key)
-        if found is None:
-            found = self.rulers[ct.key] = (ct.cal._ruler(self.anchor), {})
-        ruler, memo = found
+        ruler, memo = self.ruler(ct.cal)
         a = memo.get(start)
         if a is None:
             a = memo[start] = ruler.position(start)
