@@ -1569,14 +1569,16 @@ def evaluate(
         next_u = froms_u[vi] if vi < len(froms_u) else None
 
     reports: list[ClockReport] = []
-    found: list[Alert] | None = [] if alerts else None
+    # Alerts with their sort key: (notify instant as an integer, clock,
+    # cycle, fraction, then the order they were found in).
+    found: list[tuple[int, str, int, float, int, Alert]] | None = [] if alerts else None
     for track in tracks:
         ct = track.frozen if track.frozen is not None else _lookup(table, track)
         if ct is None:
             continue
         _report(m, ct, track, at_u, track.prio or priority, reports, found)
     if found is not None and len(found) > 1:
-        found.sort(key=_alert_order)
+        found.sort()
     out_periods = tuple(
         PolicyPeriod(
             start=begin,
@@ -1590,13 +1592,9 @@ def evaluate(
         ticket_id=ticket.id,
         at=at,
         clocks=tuple(reports),
-        alerts=tuple(found) if found else (),
+        alerts=tuple([entry[5] for entry in found]) if found else (),
         periods=out_periods,
     )
-
-
-def _alert_order(alert: Alert) -> tuple[datetime, str, int, float]:
-    return (to_utc(alert.notify_at), alert.clock, alert.cycle, alert.fraction)
 
 
 def _lookup(table: _Compiled, track: _Track) -> _CTarget | None:
@@ -1614,7 +1612,7 @@ def _report(
     at: int,
     priority: Priority,
     reports: list[ClockReport],
-    alerts: list[Alert] | None,
+    alerts: list[tuple[int, str, int, float, int, Alert]] | None,
 ) -> None:
     stopped = track.stopped
     end = track.stopped_u if stopped is not None else at
@@ -1683,6 +1681,7 @@ def _report(
         else:
             break
         if deliver is None:
+            notify_u = reached_u
             notify_at = reached_at
             deferred = False
         else:
@@ -1693,22 +1692,23 @@ def _report(
                 if not deferred and deliver.tzinfo is tz
                 else _datetime(notify_u, deliver.tzinfo)
             )
+        alert = _new_alert(
+            ct.name,
+            track.kind,
+            track.cycle,
+            threshold.name,
+            threshold.action,
+            threshold.recipient,
+            threshold.fraction,
+            ct.within,
+            reached_at,
+            notify_at,
+            reached,
+            deferred,
+            ct.version,
+        )
         alerts.append(
-            _new_alert(
-                ct.name,
-                track.kind,
-                track.cycle,
-                threshold.name,
-                threshold.action,
-                threshold.recipient,
-                threshold.fraction,
-                ct.within,
-                reached_at,
-                notify_at,
-                reached,
-                deferred,
-                ct.version,
-            )
+            (notify_u, ct.name, track.cycle, threshold.fraction, len(alerts), alert)
         )
         if not reached:
             break
