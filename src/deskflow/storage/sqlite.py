@@ -437,8 +437,8 @@ class SQLiteStore:
     def _migrate(self) -> None:
         conn = self._conn
         with self._lock, _driver_errors(f"migrating {self.path}"):
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 # Another process may have migrated while we waited for the lock.
                 _, version = self._check_ours(conn)
                 for number, name, statements in _MIGRATIONS:
@@ -460,7 +460,8 @@ class SQLiteStore:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
 
     def migrations(self) -> tuple[tuple[int, str], ...]:
@@ -554,8 +555,8 @@ class SQLiteStore:
             if self._closed:
                 raise StorageError("the store is closed")
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 yield conn
             except BaseException:
                 if conn.in_transaction:
@@ -678,7 +679,8 @@ class SQLiteStore:
 
         The version is checked inside the write transaction: if another
         thread or process saved first, ``ConcurrencyConflict`` and nothing
-        is written.
+        is written. A ticket with no events after ``expected_version`` has
+        nothing to save: its version is checked and nothing is written.
 
         >>> from deskflow.tickets.model import _demo_ticket, _T0
         >>> store = SQLiteStore(":memory:")
@@ -693,6 +695,11 @@ class SQLiteStore:
         c.check_ticket(ticket)
         c.check_expected_version(ticket, expected_version)
         new_events = ticket.timeline[expected_version:]
+        if not new_events:
+            # Nothing to append, so nothing to write: the head row must stay
+            # the fold of the stored events, whatever head this ticket has.
+            self._check_version(ticket.id, expected_version)
+            return
         rows, links = self._event_rows(ticket, expected_version)
         text = _fold_text(c.new_note_texts(ticket, new_events))
         head = self._head(ticket)
@@ -708,8 +715,10 @@ class SQLiteStore:
                 raise StorageError("the store is closed")
             cur = self._cursor
             try:
-                cur.execute("BEGIN IMMEDIATE")
                 try:
+                    # BEGIN inside the try: an interrupt raised as it returns
+                    # must not leave the write transaction (and lock) open.
+                    cur.execute("BEGIN IMMEDIATE")
                     # First guess which columns changed; the checked UPDATE
                     # touches no row when the guess or the version is wrong.
                     cur.execute(sql, guess)
@@ -731,6 +740,21 @@ class SQLiteStore:
             except (sqlite3.Error, UnicodeEncodeError) as exc:
                 error = _driver_error(exc, f"saving ticket {ticket.id!r}")
                 raise error from exc  # type: ignore[misc]
+
+    def _check_version(self, ticket_id: str, expected_version: int) -> None:
+        """``TicketNotFound`` or ``ConcurrencyConflict`` unless stored at that version."""
+        found = self._read(
+            f"saving ticket {ticket_id!r}",
+            lambda conn: conn.execute(
+                "SELECT version FROM tickets WHERE id = ?", (ticket_id,)
+            ).fetchone(),
+        )
+        if found is None:
+            raise TicketNotFound(ticket_id)
+        if found[0] != expected_version:
+            raise ConcurrencyConflict(
+                ticket_id, expected=expected_version, actual=found[0]
+            )
 
     @staticmethod
     def _update_head(
