@@ -17,11 +17,13 @@ import pytest
 from deskflow.errors import (
     ConcurrencyConflict,
     TicketNotFound,
+    ValidationError,
 )
 from deskflow.storage import (
     SQLiteStore,
     TicketQuery,
     TicketStore,
+    open_store,
 )
 from deskflow.tickets.values import Status
 
@@ -123,3 +125,31 @@ def test_a_save_without_new_events_still_checks_the_version(
     with pytest.raises(ConcurrencyConflict) as info:
         store.save(t, expected_version=1)
     assert (info.value.expected, info.value.actual) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///desk.db?timeout=3",
+        "sqlite:///desk.db?",
+        "sqlite:///desk.db#main",
+        "sqlite://:memory:?cache=shared",
+    ],
+)
+def test_a_query_string_in_an_sqlite_url_is_refused(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValidationError) as info:
+        open_store(url)
+    assert info.value.path == "url"
+    assert list(tmp_path.iterdir()) == []  # no file named after the URL
+
+
+def test_an_escaped_question_mark_is_part_of_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = open_store("sqlite:///what%3F.db")
+    store.close()
+    assert (tmp_path / "what?.db").is_file()

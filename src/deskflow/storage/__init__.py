@@ -56,12 +56,14 @@ def open_store(url: str, **options: Any) -> TicketStore:
     - ``memory://``: a new, empty :class:`MemoryStore`.
     - ``sqlite:///desk.db`` (relative path), ``sqlite:////var/lib/desk.db``
       (absolute path), ``sqlite://:memory:`` (in-memory SQLite):
-      an :class:`SQLiteStore` (``timeout=``, ``durable=`` as options).
+      an :class:`SQLiteStore` (``timeout=``, ``durable=`` as options, not
+      as a query string: a ``?`` or ``#`` in the URL is refused).
     - ``<scheme>://...``: the callable registered under ``<scheme>`` in the
       ``deskflow.stores`` entry-point group, called as ``factory(url, **options)``.
 
     Raises:
-        ValidationError: the URL has no scheme, or no backend serves it.
+        ValidationError: the URL has no scheme, no backend serves it, or
+            an ``sqlite://`` URL has a query string or fragment.
 
     >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -85,6 +87,14 @@ def open_store(url: str, **options: Any) -> TicketStore:
             raise ValidationError("memory:// takes no path and no options", path="url")
         return MemoryStore()
     if scheme == "sqlite":
+        if "?" in rest or "#" in rest:
+            # Read as part of the path, it would name a file "desk.db?mode=ro".
+            raise ValidationError(
+                "an sqlite:// URL takes no query string or fragment: pass options "
+                "as keyword arguments (timeout=..., durable=...), and write a '?' "
+                "or '#' of the file name as %3F or %23",
+                path="url",
+            )
         path = unquote(rest)
         if path in ("", ":memory:", "/:memory:"):
             return SQLiteStore(":memory:", **options)
