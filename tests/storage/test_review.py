@@ -8,7 +8,11 @@ UTF-8 or not valid Unicode, and an export that fails half way.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +20,21 @@ import pytest
 
 from deskflow.errors import (
     ConcurrencyConflict,
+    StorageError,
     TicketNotFound,
     ValidationError,
 )
 from deskflow.storage import (
+    ImportLineError,
+    MemoryStore,
     SQLiteStore,
     TicketQuery,
     TicketStore,
+    export_jsonl,
+    import_jsonl,
     open_store,
 )
+from deskflow.tickets.model import Ticket
 from deskflow.tickets.values import Status
 
 from .helpers import T0, incident, with_notes
@@ -153,3 +163,75 @@ def test_an_escaped_question_mark_is_part_of_the_path(
     store = open_store("sqlite:///what%3F.db")
     store.close()
     assert (tmp_path / "what?.db").is_file()
+
+
+def _export(tickets: list[Ticket]) -> list[str]:
+    source = MemoryStore()
+    source.add_many(tickets)
+    buffer = io.StringIO()
+    export_jsonl(source, buffer)
+    return buffer.getvalue().splitlines()
+
+
+def test_a_line_that_is_not_utf8_is_a_line_error(
+    store: TicketStore, tmp_path: Path
+) -> None:
+    lines = [line.encode() for line in _export([incident(f"t-{i}") for i in range(4)])]
+    lines[2] = lines[2].replace(b"Printer", b"Pr\xffinter")
+    path = tmp_path / "import.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(ImportLineError) as info:
+        import_jsonl(store, path, batch_size=2)
+    assert info.value.line == 3
+    assert info.value.imported == 2
+    assert "UTF-8" in str(info.value)
+    assert [t.id for t in store.iter_all()] == ["t-0", "t-1"]
+
+
+def test_a_lone_surrogate_is_a_line_error_in_every_store(store: TicketStore) -> None:
+    tickets = [incident(f"t-{i}") for i in range(4)]
+    # ensure_ascii writes a real pair as two escapes: that one must import.
+    lines = [json.dumps(json.loads(line)) for line in _export(tickets)]
+    lines[1] = lines[1].replace("Printer", "Printer \\ud83d\\udda8")
+    lines[3] = lines[3].replace("Printer", "Printer \\ud800")
+    with pytest.raises(ImportLineError) as info:
+        import_jsonl(store, io.StringIO("\n".join(lines) + "\n"), batch_size=2)
+    assert info.value.line == 4
+    assert info.value.imported == 2
+    assert [t.id for t in store.iter_all()] == ["t-0", "t-1"]
+    assert store.get("t-1").summary == "Printer \U0001f5a8 not responding"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _FailingStore(MemoryStore):
+    """A store whose stream breaks after its first ticket."""
+
+    def iter_all(self) -> Iterator[Ticket]:
+        stream = super().iter_all()
+        yield next(stream)
+        raise StorageError("the disk went away")
+
+
+def test_a_failed_export_leaves_the_previous_file_whole(tmp_path: Path) -> None:
+    path = tmp_path / "backup.jsonl"
+    good = MemoryStore()
+    good.add_many([incident("t-1"), incident("t-2")])
+    assert export_jsonl(good, path) == 2
+    before = _digest(path)
+
+    failing = _FailingStore()
+    failing.add_many([incident("t-3"), incident("t-4")])
+    with pytest.raises(StorageError, match="went away"):
+        export_jsonl(failing, path)
+    assert _digest(path) == before
+
+    odd = MemoryStore()  # a memory store keeps any str; a file cannot
+    odd.add(with_notes(incident("t-5"), 1, text="x\ud800y"))
+    with pytest.raises(ValidationError, match="t-5"):
+        export_jsonl(odd, path)
+    assert _digest(path) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]
+    assert import_jsonl(MemoryStore(), path) == 2

@@ -3,10 +3,14 @@
 One ticket per line, as written by the package converter
 (:func:`deskflow.serialization.to_dict`, with ``deskflow_schema``), so an
 export is a lossless, backend-neutral backup: import it into any store and
-every ticket compares equal. Export streams (``iter_all``); import reads
-line by line and writes in batches through ``add_many``, which is atomic.
-A bad line stops the import with :class:`ImportLineError`, naming the line;
-nothing of that line's batch is written, earlier batches stay imported.
+every ticket compares equal. Export streams (``iter_all``); exported to a
+path, it writes a new file beside the target and moves it into place only
+when complete, so a failed export leaves the previous file whole. Import
+reads line by line and writes in batches through ``add_many``, which is
+atomic. A bad line (not UTF-8, not JSON, not a ticket, a string that is not
+valid Unicode, a ticket already stored) stops the import with
+:class:`ImportLineError`, naming the line; nothing of that line's batch is
+written, earlier batches stay imported.
 
 >>> import io
 >>> from deskflow.storage import MemoryStore
@@ -27,8 +31,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO
 
 import cattrs
@@ -63,15 +70,61 @@ class ImportLineError(ValidationError):
         )
 
 
+# A surrogate code point, raw or as a JSON escape: only then is a line's
+# data checked for a lone one (a valid pair decodes to one character).
+_SURROGATE = re.compile("[\ud800-\udfff]|\\\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(data: object) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 @contextmanager
-def _text_stream(
-    target: str | os.PathLike[str] | IO[str], mode: str
-) -> Iterator[IO[str]]:
-    if isinstance(target, (str, os.PathLike)):
-        with open(target, mode, encoding="utf-8", newline="\n") as handle:
+def _output(target: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
+    """A text stream to write an export to; for a path, replaced only on success."""
+    if not isinstance(target, (str, os.PathLike)):
+        yield target
+        return
+    path = os.path.realpath(target)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):  # a device, a pipe: as is
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        return
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    # O_EXCL: never write through someone else's file; 0o666 less the umask,
+    # like open(); an existing file's own permissions are kept below.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, stat.S_IMODE(mode))
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+@contextmanager
+def _input(source: str | os.PathLike[str] | IO[str]) -> Iterator[Iterator[str | bytes]]:
+    """The lines of ``source``; a file's as bytes, decoded line by line by the caller."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:
             yield handle
     else:
-        yield target
+        yield iter(source)
 
 
 def export_jsonl(
@@ -83,6 +136,13 @@ def export_jsonl(
     """Write every ticket of ``store`` to ``target`` (a path or a text stream), one per line.
 
     Returns the number of tickets written. Tickets are streamed in id order.
+    A path is written through a new file in the same folder that replaces
+    it only once every ticket is written: if the export fails, a file
+    already at the path is left as it was.
+
+    Raises:
+        ValidationError: a ticket holds a string that is not valid Unicode
+            (a lone surrogate), which UTF-8 cannot hold.
 
     >>> import io
     >>> from deskflow.storage import MemoryStore
@@ -91,10 +151,16 @@ def export_jsonl(
     """
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     count = 0
-    with _text_stream(target, "w") as out:
+    with _output(target) as out:
         for ticket in store.iter_all():
-            out.write(encode(to_dict(ticket, converter=converter)))
-            out.write("\n")
+            try:
+                out.write(encode(to_dict(ticket, converter=converter)) + "\n")
+            except UnicodeEncodeError as exc:
+                raise ValidationError(
+                    f"a text of ticket {ticket.id!r} is not valid Unicode "
+                    f"({exc.reason}); it cannot be written as UTF-8",
+                    path="ticket",
+                ) from exc
             count += 1
     return count
 
@@ -112,9 +178,10 @@ def import_jsonl(
     with ``add_many``.
 
     Raises:
-        ImportLineError: a line is not valid JSON, not a valid ticket, or
-            its ticket is already stored (the ``__cause__`` says which);
-            nothing of that line's batch is written.
+        ImportLineError: a line is not UTF-8 (read from a path), not valid
+            JSON, holds a string with a lone surrogate, is not a valid
+            ticket, or its ticket is already stored (the ``__cause__`` says
+            which); nothing of that line's batch is written.
 
     >>> import io
     >>> from deskflow.storage import MemoryStore
@@ -149,8 +216,14 @@ def import_jsonl(
         batch.clear()
         lines.clear()
 
-    with _text_stream(source, "r") as handle:
-        for number, text in enumerate(handle, 1):
+    with _input(source) as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                text = line if isinstance(line, str) else line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportLineError(
+                    f"not UTF-8 text: {exc}", line=number, imported=imported
+                ) from exc
             if not text.strip():
                 continue
             try:
@@ -159,6 +232,13 @@ def import_jsonl(
                 raise ImportLineError(
                     f"not valid JSON: {exc}", line=number, imported=imported
                 ) from exc
+            if _SURROGATE.search(text) and _has_lone_surrogate(data):
+                raise ImportLineError(
+                    "a string holds a lone surrogate, which is not valid Unicode "
+                    "and cannot be stored",
+                    line=number,
+                    imported=imported,
+                )
             try:
                 ticket = from_dict(data, Ticket, converter=converter)
             except ValidationError as exc:
