@@ -3,7 +3,9 @@
 Each test pins a rule of the storage spec at a place where the code once
 broke it: a write interrupted as its transaction began, a save without new
 events, a query string in an ``sqlite://`` URL, an import line that is not
-UTF-8 or not valid Unicode, and an export that fails half way.
+UTF-8 or not valid Unicode, and an export that fails half way. The last
+property pages through queries with any number of filters at once (all of
+them included) over tickets that tie on their instants, against MemoryStore.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from deskflow.errors import (
     ConcurrencyConflict,
@@ -24,9 +30,11 @@ from deskflow.errors import (
     TicketNotFound,
     ValidationError,
 )
+from deskflow.parties import Tier
 from deskflow.storage import (
     ImportLineError,
     MemoryStore,
+    Order,
     SQLiteStore,
     TicketQuery,
     TicketStore,
@@ -34,6 +42,7 @@ from deskflow.storage import (
     import_jsonl,
     open_store,
 )
+from deskflow.tickets import LinkRelation
 from deskflow.tickets.model import Ticket
 from deskflow.tickets.values import Status
 
@@ -165,7 +174,7 @@ def test_an_escaped_question_mark_is_part_of_the_path(
     assert (tmp_path / "what?.db").is_file()
 
 
-def _export(tickets: list[Ticket]) -> list[str]:
+def _export(tickets: Sequence[Ticket]) -> list[str]:
     source = MemoryStore()
     source.add_many(tickets)
     buffer = io.StringIO()
@@ -235,3 +244,121 @@ def test_a_failed_export_leaves_the_previous_file_whole(tmp_path: Path) -> None:
     assert _digest(path) == before
     assert [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]
     assert import_jsonl(MemoryStore(), path) == 2
+
+
+_ZONES = (
+    timezone.utc,
+    timezone(timedelta(hours=-5)),
+    timezone(timedelta(hours=5, minutes=30)),
+)
+_AGENTS = ("a-1", "a-2")
+
+
+@st.composite
+def _desk(draw: st.DrawFn) -> list[Ticket]:
+    """Tickets with few distinct instants (ties) and every filtered column varied."""
+    count = draw(st.integers(0, 14))
+    ids = [
+        f"t-{n}"
+        for n in draw(
+            st.lists(st.integers(0, 30), min_size=count, max_size=count, unique=True)
+        )
+    ]
+    tickets: list[Ticket] = []
+    for ticket_id in ids:
+        t = incident(
+            ticket_id,
+            minutes=draw(st.sampled_from((0, 0, 1, 2))),
+            customer=draw(st.sampled_from(("c-1", "c-2"))),
+            serial=draw(st.sampled_from((None, "SN-1"))),
+        )
+        at = t.opened_at + timedelta(minutes=draw(st.sampled_from((0, 1, 1, 3))))
+        for step in draw(
+            st.lists(
+                st.sampled_from(("work", "assign", "own", "link")),
+                max_size=3,
+                unique=True,
+            )
+        ):
+            agent = draw(st.sampled_from(_AGENTS))
+            if step == "work":
+                t = t.start_work(at=at, actor=agent)
+            elif step == "assign":
+                t = t.assign(
+                    assignee=agent, group="l2", tier=Tier.L2, at=at, actor=agent
+                )
+            elif step == "own":
+                t = t.take_ownership(owner=agent, at=at, actor=agent)
+            else:
+                t = t.link(
+                    relation=LinkRelation.RELATED,
+                    other_id=draw(st.sampled_from(ids)),
+                    at=at,
+                    actor=agent,
+                )
+        tickets.append(t)
+    return tickets
+
+
+def _around(at: datetime, zone: timezone, low: bool) -> datetime:
+    """A bound just at or beyond ``at`` (half-open: ``from`` inclusive, ``to`` not)."""
+    step = timedelta(0) if low else timedelta(microseconds=1)
+    return (at + step).astimezone(zone)
+
+
+@st.composite
+def _query_matching(draw: st.DrawFn, tickets: list[Ticket]) -> TicketQuery:
+    """A query whose every filter may be set, each chosen so ``target`` passes it."""
+    if not tickets:
+        return TicketQuery(order=draw(st.sampled_from(Order)))
+    target = draw(st.sampled_from(tickets))
+    zone = draw(st.sampled_from(_ZONES))
+    fields: dict[str, Any] = {
+        "customer_id": target.customer.id,
+        "asset_serial": target.asset.serial if target.asset is not None else None,
+        "kinds": {target.kind},
+        "statuses": {target.status, draw(st.sampled_from(Status))},
+        "priorities": {target.priority},
+        "owner": target.owner,
+        "assignee": target.assignee,
+        "group": target.group,
+        "tier": target.tier,
+        "opened_from": _around(target.opened_at, zone, low=True),
+        "opened_to": _around(target.opened_at, zone, low=False),
+        "updated_from": _around(target.updated_at, zone, low=True),
+        "updated_to": _around(target.updated_at, zone, low=False),
+        "linked_to": target.links[0].ticket_id if target.links else None,
+    }
+    chosen = draw(st.sets(st.sampled_from(sorted(fields))))
+    return TicketQuery(
+        **{name: fields[name] for name in chosen},
+        order=draw(st.sampled_from(Order)),
+        limit=draw(st.integers(1, 3)),
+    )
+
+
+def _walk(store: TicketStore, query: TicketQuery) -> list[Ticket]:
+    seen: list[Ticket] = []
+    page = store.find(query)
+    while True:
+        seen.extend(page.items)
+        if page.next_cursor is None:
+            return seen
+        page = store.find(attrs.evolve(query, after=page.next_cursor))
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(tickets=_desk(), data=st.data())
+def test_every_filter_at_once_pages_like_the_reference(
+    tickets: list[Ticket], data: st.DataObject
+) -> None:
+    reference = MemoryStore()
+    reference.add_many(tickets)
+    with SQLiteStore(":memory:") as store:
+        store.add_many(tickets)
+        for _ in range(4):
+            query = data.draw(_query_matching(tickets), label="query")
+            want = _walk(reference, query)
+            event(f"{min(len(want), 5)} found")
+            assert _walk(store, query) == want
+            assert store.count(query) == reference.count(query) == len(want)
