@@ -174,6 +174,17 @@ def test_an_escaped_question_mark_is_part_of_the_path(
     assert (tmp_path / "what?.db").is_file()
 
 
+def test_a_path_with_a_nul_is_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StorageError, match="NUL"):
+        SQLiteStore("desk\x00.db")
+    with pytest.raises(StorageError, match="NUL"):
+        open_store("sqlite:///desk%00.db")
+    assert list(tmp_path.iterdir()) == []
+
+
 def _export(tickets: Sequence[Ticket]) -> list[str]:
     source = MemoryStore()
     source.add_many(tickets)

@@ -375,6 +375,10 @@ class SQLiteStore:
         self._want_full_text = full_text
         self._structure_event = self._make_event_structurer()
         self._unstructure_event = self._make_event_unstructurer()
+        if "\x00" in self.path:  # else a bare ValueError from sqlite3.connect
+            raise StorageError(
+                f"cannot open {self.path!r}: a file path cannot hold a NUL character"
+            )
         if not self._in_memory:
             _check_header(self.path)
         with _driver_errors(f"opening {self.path}"):
