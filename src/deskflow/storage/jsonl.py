@@ -94,15 +94,18 @@ def _output(target: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
-    if mode is not None and not stat.S_ISREG(mode):  # a device, a pipe: as is
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    fd = None
+    if mode is None or stat.S_ISREG(mode):  # not a device or a pipe
+        # O_EXCL: never write through someone else's file; 0o666 less the
+        # umask, like open(); an existing file's permissions are kept below.
+        with suppress(PermissionError):  # a folder we may not add files to
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    if fd is None:  # write in place, as open() would
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
         return
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-    # O_EXCL: never write through someone else's file; 0o666 less the umask,
-    # like open(); an existing file's own permissions are kept below.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with open(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
