@@ -63,12 +63,18 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
 from __future__ import annotations
 
 import enum
+import math
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import attrs
 
-from deskflow._validators import non_empty, to_tuple
+from deskflow._validators import (
+    instance_of,
+    non_empty,
+    optional_instance_of,
+    to_tuple,
+)
 from deskflow.calendars import BusinessCalendar, _Ruler
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
@@ -223,7 +229,11 @@ def _fraction(upper: float | None) -> Any:
             raise ValidationError(
                 f"expected a number, got {type(value).__name__}", path=attribute.name
             )
-        if not value > 0 or (upper is not None and value > upper):
+        if (
+            not value > 0
+            or not math.isfinite(value)
+            or (upper is not None and value > upper)
+        ):
             bound = f" and at most {upper:g}" if upper is not None else ""
             raise ValidationError(
                 f"must be above 0{bound} (a fraction of the target), got {value!r}",
@@ -269,12 +279,21 @@ def _items(kind: type) -> Any:
 # -- policy values ---------------------------------------------------------------
 
 
+def _kind_of(target: Target) -> ClockKind:
+    # The defaults below read the kind before attrs runs the validators.
+    if not isinstance(target.kind, ClockKind):
+        raise ValidationError(
+            f"expected ClockKind, got {type(target.kind).__name__}", path="kind"
+        )
+    return target.kind
+
+
 def _default_agreement(self: Target) -> Agreement:
-    return self.kind.default_agreement
+    return _kind_of(self).default_agreement
 
 
 def _default_name(self: Target) -> str:
-    return self.kind.value
+    return _kind_of(self).value
 
 
 @attrs.frozen(kw_only=True)
@@ -293,13 +312,16 @@ class Target:
     ('ola', 'business', 'escalation_response')
     """
 
-    kind: ClockKind
+    kind: ClockKind = attrs.field(validator=instance_of(ClockKind))
     within: timedelta = attrs.field(validator=_positive_duration)
     calendar: str = attrs.field(default="business", validator=non_empty)
     agreement: Agreement = attrs.field(
-        default=attrs.Factory(_default_agreement, takes_self=True)
+        default=attrs.Factory(_default_agreement, takes_self=True),
+        validator=instance_of(Agreement),
     )
-    to_tier: Tier | None = None
+    to_tier: Tier | None = attrs.field(
+        default=None, validator=optional_instance_of(Tier)
+    )
     name: str = attrs.field(
         default=attrs.Factory(_default_name, takes_self=True), validator=non_empty
     )
@@ -325,12 +347,16 @@ class SlaRule:
     (True, datetime.timedelta(seconds=1800))
     """
 
-    priority: Priority
+    priority: Priority = attrs.field(validator=instance_of(Priority))
     targets: tuple[Target, ...] = attrs.field(
         converter=to_tuple, validator=_items(Target)
     )
-    kind: TicketKind | None = None
-    service_level: str | None = None
+    kind: TicketKind | None = attrs.field(
+        default=None, validator=optional_instance_of(TicketKind)
+    )
+    service_level: str | None = attrs.field(
+        default=None, validator=optional_instance_of(str)
+    )
 
     def __attrs_post_init__(self) -> None:
         seen: dict[tuple[ClockKind, Tier | None], int] = {}
@@ -372,8 +398,12 @@ class PauseRule:
     clocks: frozenset[ClockKind] = attrs.field(
         converter=_to_frozenset, validator=_kinds
     )
-    status: Status | None = None
-    hold_reason: HoldReason | None = None
+    status: Status | None = attrs.field(
+        default=None, validator=optional_instance_of(Status)
+    )
+    hold_reason: HoldReason | None = attrs.field(
+        default=None, validator=optional_instance_of(HoldReason)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.status is None and self.hold_reason is None:
@@ -416,9 +446,13 @@ class Threshold:
 
     name: str = attrs.field(validator=non_empty)
     fraction: float = attrs.field(validator=_fraction(None))
-    action: ThresholdAction = ThresholdAction.WARN
-    recipient: str = ""
-    deliver_on: str | None = None
+    action: ThresholdAction = attrs.field(
+        default=ThresholdAction.WARN, validator=instance_of(ThresholdAction)
+    )
+    recipient: str = attrs.field(default="", validator=instance_of(str))
+    deliver_on: str | None = attrs.field(
+        default=None, validator=optional_instance_of(str)
+    )
     clocks: frozenset[ClockKind] = attrs.field(
         default=frozenset(), converter=_to_frozenset, validator=_kinds
     )
@@ -433,7 +467,7 @@ class NamedCalendar:
     """
 
     name: str = attrs.field(validator=non_empty)
-    calendar: BusinessCalendar
+    calendar: BusinessCalendar = attrs.field(validator=instance_of(BusinessCalendar))
 
 
 DEFAULT_PAUSE_RULES: tuple[PauseRule, ...] = (
@@ -621,6 +655,17 @@ class SlaPolicy:
                         path=f"rules[{r}].targets[{t}].calendar",
                     )
                 tier = target.to_tier._value_ if target.to_tier is not None else None
+                for h, threshold in enumerate(self.thresholds):
+                    if threshold.clocks and target.kind not in threshold.clocks:
+                        continue
+                    try:
+                        target.within * threshold.fraction
+                    except OverflowError:
+                        raise ValidationError(
+                            f"{threshold.fraction:g} of the {target.within} target of "
+                            f"rules[{r}].targets[{t}] is longer than a timedelta holds",
+                            path=f"thresholds[{h}].fraction",
+                        ) from None
                 table[(_BIT[target.kind], tier)] = _CTarget(target, self, cal)
             compiled[key] = table
         object.__setattr__(self, "_rules", compiled)
@@ -750,7 +795,7 @@ class PolicyVersion:
     effective_from: datetime = attrs.field(
         validator=lambda _i, a, v: ensure_aware(v, a.name) and None
     )
-    policy: SlaPolicy
+    policy: SlaPolicy = attrs.field(validator=instance_of(SlaPolicy))
 
 
 def _check_versions(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

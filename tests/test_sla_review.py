@@ -1,0 +1,235 @@
+"""SLA clocks over realistic random tickets, and the corner cases they turned up.
+
+The property tests draw tickets from :func:`deskflow.testing.strategies.tickets`
+(every ticket kind, random zones, events sharing one instant) and evaluate them
+at instants on, just before and just after their events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deskflow import Customer, Impact, Incident, Ticket, Urgency
+from deskflow.clock import to_utc
+from deskflow.errors import DeskflowError, ValidationError
+from deskflow.sla import (
+    DEFAULT_POLICY,
+    ClockKind,
+    Evaluation,
+    NamedCalendar,
+    PauseRule,
+    PolicyHistory,
+    PolicyVersion,
+    SlaPolicy,
+    SlaRule,
+    Target,
+    Threshold,
+    default_policy,
+    evaluate,
+)
+from deskflow.testing.strategies import tickets
+
+UTC = timezone.utc
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, business opens
+H = timedelta(hours=1)
+US = timedelta(microseconds=1)
+BRUSSELS = default_policy("Europe/Brussels")
+# a second version on other calendars and hours, so a change retargets clocks
+NEW_YORK = attrs.evolve(
+    default_policy("America/New_York", hours="08:00-12:00"), version="2"
+)
+SLOW = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _history(change: datetime) -> PolicyHistory:
+    return PolicyHistory(
+        versions=(
+            PolicyVersion(
+                effective_from=datetime(1900, 1, 1, tzinfo=UTC), policy=BRUSSELS
+            ),
+            PolicyVersion(effective_from=change, policy=NEW_YORK),
+        )
+    )
+
+
+@st.composite
+def observed(draw: st.DrawFn) -> tuple[Ticket, datetime, SlaPolicy | PolicyHistory]:
+    """A ticket, an instant on, next to or between its events, and a policy."""
+    ticket = draw(tickets(max_commands=15))
+    instants = [to_utc(e.at) for e in ticket.timeline]
+    event = draw(st.sampled_from(instants))
+    at = draw(
+        st.sampled_from([event, event - US, event + US])
+        | st.builds(
+            lambda d: instants[0] + d, st.timedeltas(timedelta(0), timedelta(days=20))
+        )
+    )
+    policy = draw(
+        st.sampled_from([DEFAULT_POLICY, BRUSSELS])
+        | st.sampled_from(instants).map(_history)  # a version on an event's instant
+    )
+    return ticket, at, policy
+
+
+def _keyed(result: Evaluation) -> dict[tuple[str, int], Any]:
+    return {(c.name, c.cycle): c for c in result.clocks}
+
+
+def _p3() -> Incident:
+    return Incident.open(
+        id="t-r",
+        summary="printer offline",
+        customer=Customer(id="c-1", name="Alice"),
+        impact=Impact.MEDIUM,
+        urgency=Urgency.MEDIUM,
+        at=T0,
+        actor="a-sam",
+    )
+
+
+@SLOW
+@given(observed())
+def test_an_observer_in_the_past_saw_what_the_truncated_timeline_gives(
+    case: tuple[Ticket, datetime, SlaPolicy | PolicyHistory],
+) -> None:
+    ticket, at, policy = case
+    full = evaluate(ticket, at=at, policy=policy)
+    seen = [e for e in ticket.timeline if to_utc(e.at) <= to_utc(at)]
+    if not seen:
+        assert full.clocks == ()
+        assert full.alerts == ()
+        return
+    assert full == evaluate(Ticket.from_events(seen), at=at, policy=policy)
+
+
+@SLOW
+@given(observed(), st.timedeltas(US, timedelta(days=10)))
+def test_later_observers_never_see_less_time_or_another_verdict(
+    case: tuple[Ticket, datetime, SlaPolicy | PolicyHistory], later: timedelta
+) -> None:
+    ticket, at, policy = case
+    before = _keyed(evaluate(ticket, at=at, policy=policy))
+    after = _keyed(evaluate(ticket, at=at + later, policy=policy))
+    for key, seen in before.items():
+        now = after[key]
+        if (now.target, now.calendar, now.policy_version) == (
+            seen.target,
+            seen.calendar,
+            seen.policy_version,
+        ):
+            assert now.elapsed >= seen.elapsed
+        if seen.state.is_final:
+            assert now.state is seen.state
+            assert now.met_at == seen.met_at
+            assert now.breached_at == seen.breached_at
+        if seen.stopped_at is not None:
+            assert now == seen  # a stopped clock is history
+
+
+@SLOW
+@given(observed())
+def test_alerts_are_sorted_never_early_and_deferred_to_an_open_instant(
+    case: tuple[Ticket, datetime, SlaPolicy | PolicyHistory],
+) -> None:
+    ticket, at, policy = case
+    result = evaluate(ticket, at=at, policy=policy)
+    in_force = policy.in_force(at) if isinstance(policy, PolicyHistory) else policy
+    by_version = (
+        {v.policy.version: v.policy for v in policy.versions}
+        if isinstance(policy, PolicyHistory)
+        else {policy.version: policy}
+    )
+    notify = [to_utc(a.notify_at) for a in result.alerts]
+    assert notify == sorted(notify)
+    for alert in result.alerts:
+        assert to_utc(alert.notify_at) >= to_utc(alert.reached_at)
+        assert alert.deferred is (to_utc(alert.notify_at) != to_utc(alert.reached_at))
+        applied = by_version[alert.policy_version]
+        threshold = next(t for t in applied.thresholds if t.name == alert.threshold)
+        if threshold.deliver_on is not None:
+            open_at = applied.calendar(threshold.deliver_on).next_open(alert.reached_at)
+            assert to_utc(alert.notify_at) == to_utc(open_at)
+    for clock in result.clocks:
+        if clock.running and clock.remaining > timedelta(0):
+            # nothing happens after `at`: the due instant is the calendar's
+            cal = in_force.calendar(clock.calendar)
+            assert clock.policy_version == in_force.version
+            assert to_utc(clock.due) == to_utc(cal.add(at, clock.remaining))
+
+
+# -- bad policy data is refused with the field's path ------------------------------
+
+
+def _rule(**changes: Any) -> Any:
+    return lambda: SlaRule(
+        **{"priority": DEFAULT_POLICY.rules[0].priority, "targets": (), **changes}
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "path"),
+    [
+        (lambda: Target(kind="response", within=H), "kind"),
+        (
+            lambda: Target(kind=ClockKind.RESPONSE, within=H, agreement="sla"),
+            "agreement",
+        ),
+        (
+            lambda: Target(kind=ClockKind.ESCALATION_RESPONSE, within=H, to_tier="l2"),
+            "to_tier",
+        ),
+        (_rule(priority="p1"), "priority"),
+        (_rule(kind="incident"), "kind"),
+        (_rule(service_level=3), "service_level"),
+        (
+            lambda: PauseRule(status="known_error", clocks={ClockKind.RESOLUTION}),
+            "status",
+        ),
+        (
+            lambda: PauseRule(
+                hold_reason="awaiting_customer", clocks={ClockKind.UPDATE}
+            ),
+            "hold_reason",
+        ),
+        (lambda: Threshold(name="warn", fraction=0.5, action="warn"), "action"),
+        (lambda: Threshold(name="warn", fraction=0.5, deliver_on=7), "deliver_on"),
+        (lambda: Threshold(name="warn", fraction=float("inf")), "fraction"),
+        (lambda: NamedCalendar(name="business", calendar="Mon-Fri"), "calendar"),
+        (lambda: PolicyVersion(effective_from=T0, policy="default"), "policy"),
+        (
+            lambda: attrs.evolve(
+                DEFAULT_POLICY, thresholds=(Threshold(name="late", fraction=1e9),)
+            ),
+            "thresholds[0].fraction",
+        ),
+    ],
+)
+def test_policy_values_of_the_wrong_type_are_refused_by_path(
+    build: Any, path: str
+) -> None:
+    # A string where an enum belongs must not build a rule that never
+    # matches (a pause rule that pauses nothing) nor fail later with an
+    # AttributeError or OverflowError.
+    with pytest.raises(ValidationError) as caught:
+        build()
+    assert caught.value.path == path
+    assert isinstance(caught.value, DeskflowError)
+
+
+def test_a_far_threshold_still_builds_when_it_fits() -> None:
+    # the overflow check refuses only what cannot be represented
+    policy = attrs.evolve(
+        DEFAULT_POLICY, thresholds=(Threshold(name="late", fraction=1000.0),)
+    )
+    result = evaluate(_p3(), at=T0 + H, policy=policy)
+    assert [a.threshold for a in result.alerts] == ["late", "late"]
+    assert all(not a.reached for a in result.alerts)
