@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskflow import Customer, Impact, Incident, Ticket, Urgency
+from deskflow import Customer, Impact, Incident, Note, Ticket, Urgency
 from deskflow.clock import to_utc
 from deskflow.errors import DeskflowError, ValidationError
 from deskflow.sla import (
@@ -34,6 +34,7 @@ from deskflow.sla import (
     evaluate,
 )
 from deskflow.testing.strategies import tickets
+from deskflow.tickets import NoteKind, Visibility
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, business opens
@@ -94,6 +95,23 @@ def _p3() -> Incident:
         at=T0,
         actor="a-sam",
     )
+
+
+def _resolution_note(at: datetime) -> Note:
+    return Note(
+        author="a-sam",
+        at=at,
+        text="replaced the cable",
+        kind=NoteKind.RESOLUTION,
+        visibility=Visibility.CUSTOMER,
+    )
+
+
+def _updates(ticket: Ticket, at: datetime) -> list[tuple[int, str, Any, Any]]:
+    return [
+        (c.cycle, c.state.value, c.elapsed, c.stopped_at)
+        for c in evaluate(ticket, at=at).cycles(ClockKind.UPDATE)
+    ]
 
 
 @SLOW
@@ -164,6 +182,33 @@ def test_alerts_are_sorted_never_early_and_deferred_to_an_open_instant(
             cal = in_force.calendar(clock.calendar)
             assert clock.policy_version == in_force.version
             assert to_utc(clock.due) == to_utc(cal.add(at, clock.remaining))
+
+
+# -- a resolution note is part of the resolution ---------------------------------
+
+
+@pytest.mark.parametrize("worked", [False, True])
+def test_a_customer_visible_resolution_note_adds_no_empty_update_cycle(
+    worked: bool,
+) -> None:
+    ticket = _p3()
+    if worked:
+        ticket = ticket.start_work(at=T0 + H, actor="a-sam")
+    kwargs: dict[str, Any] = {
+        "resolution": "fixed",
+        "articles": (),
+        "at": T0 + 3 * H,
+        "actor": "a-sam",
+    }
+    bare = ticket.resolve(**kwargs)
+    noted = ticket.resolve(**kwargs, note=_resolution_note(T0 + 3 * H))
+    # The note and the resolution are one customer-visible act: the update
+    # cycles are those of the same resolution without the note.
+    assert _updates(noted, T0 + 4 * H) == _updates(bare, T0 + 4 * H)
+    # ...and after a reopen the next cycle is numbered on from there.
+    reopened = noted.reopen(reason="offline again", at=T0 + 5 * H, actor="a-sam")
+    bare_reopened = bare.reopen(reason="offline again", at=T0 + 5 * H, actor="a-sam")
+    assert _updates(reopened, T0 + 6 * H) == _updates(bare_reopened, T0 + 6 * H)
 
 
 # -- bad policy data is refused with the field's path ------------------------------

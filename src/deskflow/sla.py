@@ -27,7 +27,9 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
   cycles). **Update** runs in cycles: the first starts at the first
   response; each customer-visible note by an agent ends a cycle (met or
   breached) and starts the next; the resolution ends the last cycle and a
-  reopen starts a new one. **Escalation response** (OLA) starts at each
+  reopen starts a new one. A cycle that would begin and end at the
+  resolution's instant (a customer-visible resolution note, or work started
+  at that instant) is not reported: the resolution is that update. **Escalation response** (OLA) starts at each
   escalation and is met by the next assignment, start of work or resolution;
   a new escalation ends the previous one unanswered. **Vendor** (underpinning
   contract) runs while the ticket is on hold awaiting the vendor and is met
@@ -1580,8 +1582,15 @@ def evaluate(
             if cls is not _E_RESOLVED and status.is_open:
                 update = start(_Track(_K_UPDATE, 1, t, []), tu)
         if cls is _E_RESOLVED and update is not None and update.stopped is None:
-            stop(update, t, tu)
-            updates += 1
+            if _us(update.started) == tu:
+                # The cycle began at this very instant: the resolution is
+                # that update, not the end of an empty cycle.
+                tracks.remove(update)
+                live.remove(update)
+                update = None
+            else:
+                stop(update, t, tu)
+                updates += 1
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
         new_hold = hold
