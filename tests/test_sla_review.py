@@ -21,6 +21,7 @@ from deskflow.errors import DeskflowError, ValidationError
 from deskflow.sla import (
     DEFAULT_POLICY,
     ClockKind,
+    ClockState,
     Evaluation,
     NamedCalendar,
     PauseRule,
@@ -209,6 +210,31 @@ def test_a_customer_visible_resolution_note_adds_no_empty_update_cycle(
     reopened = noted.reopen(reason="offline again", at=T0 + 5 * H, actor="a-sam")
     bare_reopened = bare.reopen(reason="offline again", at=T0 + 5 * H, actor="a-sam")
     assert _updates(reopened, T0 + 6 * H) == _updates(bare_reopened, T0 + 6 * H)
+
+
+# -- a reopened clock does not repeat the alerts of its earlier cycles ------------
+
+
+def test_a_reopened_resolution_does_not_repeat_alerts_of_its_first_cycle() -> None:
+    ticket = _p3().start_work(at=T0, actor="a-sam")
+    # resolution target 16 business hours: 75% is reached on Tuesday at 13:00
+    ticket = ticket.resolve(
+        resolution="fixed", articles=(), at=T0 + 30 * H, actor="a-sam"
+    )
+    ticket = ticket.reopen(reason="again", at=T0 + 48 * H, actor="a-sam")
+    result = evaluate(ticket, at=T0 + 49 * H)
+    first = result.clock(ClockKind.RESOLUTION, cycle=1)
+    second = result.clock(ClockKind.RESOLUTION, cycle=2)
+    assert first is not None
+    assert second is not None
+    assert second.state is ClockState.WARNING  # it carries the first cycle's time
+    reached = [
+        (a.threshold, to_utc(a.reached_at))
+        for a in result.alerts
+        if a.kind is ClockKind.RESOLUTION and a.reached
+    ]
+    assert reached  # the first cycle reached its warning
+    assert len(reached) == len(set(reached))
 
 
 # -- bad policy data is refused with the field's path ------------------------------

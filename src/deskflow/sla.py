@@ -24,7 +24,8 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
 - **Response** runs from the opening to the first response. **Resolution**
   runs from the opening to the resolution; a reopen starts a new cycle of it
   that keeps the time already spent (its elapsed time includes the earlier
-  cycles). **Update** runs in cycles: the first starts at the first
+  cycles, but not their alerts: a threshold an earlier cycle reached is not
+  alerted again). **Update** runs in cycles: the first starts at the first
   response; each customer-visible note by an agent ends a cycle (met or
   breached) and starts the next; the resolution ends the last cycle and a
   reopen starts a new one. A cycle that would begin and end at the
@@ -1626,11 +1627,26 @@ def evaluate(
     # Alerts with their sort key: (notify instant as an integer, clock,
     # cycle, fraction, then the order they were found in).
     found: list[tuple[int, str, int, float, int, Alert]] | None = [] if alerts else None
+    # Thresholds a reopened resolution reached in its earlier cycles: a later
+    # cycle carries their time but does not raise their alerts again.
+    reached_before: set[tuple[str, int]] = set()
+    reopened = found is not None and resolution is not None and resolution.cycle > 1
     for track in tracks:
         ct = track.frozen if track.frozen is not None else _lookup(table, track)
         if ct is None:
             continue
+        if not reopened or found is None or track.kind is not _K_RESOLUTION:
+            _report(m, ct, track, at_u, track.prio or priority, reports, found)
+            continue
+        first = len(found)
         _report(m, ct, track, at_u, track.prio or priority, reports, found)
+        mine = [
+            ((entry[5].threshold, _us(entry[5].reached_at)), entry)
+            for entry in found[first:]
+        ]
+        if reached_before:
+            found[first:] = [e for key, e in mine if key not in reached_before]
+        reached_before.update(key for key, e in mine if e[5].reached)
     if found is not None and len(found) > 1:
         found.sort()
     out_periods = tuple(
