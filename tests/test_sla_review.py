@@ -35,7 +35,8 @@ from deskflow.sla import (
     evaluate,
 )
 from deskflow.testing.strategies import tickets
-from deskflow.tickets import NoteKind, Visibility
+from deskflow.tickets import NoteKind, Status, Visibility
+from deskflow.tickets import events as ev
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, business opens
@@ -304,3 +305,26 @@ def test_a_far_threshold_still_builds_when_it_fits() -> None:
     result = evaluate(_p3(), at=T0 + H, policy=policy)
     assert [a.threshold for a in result.alerts] == ["late", "late"]
     assert all(not a.reached for a in result.alerts)
+
+
+# -- a closure ends the clocks, whether or not the lifecycle resolved first ---------
+
+
+def test_closing_an_unresolved_ticket_ends_its_clocks_like_a_cancellation() -> None:
+    # Lifecycles are data: a host's may close a duplicate without resolving it
+    # (and an imported history may hold such a closure).
+    worked = _p3().start_work(at=T0 + H, actor="a-sam")
+    closed = Ticket.from_events(
+        (
+            *worked.timeline,
+            ev.Closed(at=T0 + 2 * H, actor="a-sam", status=Status.CLOSED, reason="dup"),
+        )
+    )
+    cancelled = worked.cancel(reason="dup", at=T0 + 2 * H, actor="a-sam")
+    much_later = T0 + 100 * H
+    assert evaluate(closed, at=much_later).clocks == (
+        evaluate(cancelled, at=much_later).clocks
+    )
+    assert evaluate(closed, at=much_later).clocks == (
+        evaluate(closed, at=T0 + 2 * H).clocks
+    )

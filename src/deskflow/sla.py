@@ -34,7 +34,8 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
   escalation and is met by the next assignment, start of work or resolution;
   a new escalation ends the previous one unanswered. **Vendor** (underpinning
   contract) runs while the ticket is on hold awaiting the vendor and is met
-  when that hold ends. A cancellation ends every running clock.
+  when that hold ends. A cancellation, or a closure without a resolution,
+  ends every running clock.
 - A clock is **met** when it stops at or before its due instant and
   **breached** once the due instant has passed; the due instant is the
   earliest instant at which the target's business time is used up, so a
@@ -176,8 +177,8 @@ class ClockState(enum.Enum):
     ``RUNNING`` and ``WARNING`` (past the policy's ``warn_at`` fraction) count
     time; ``PAUSED`` does not; ``MET`` and ``BREACHED`` are final for a
     stopped clock, and ``BREACHED`` also for a running one past its due
-    instant; ``CANCELLED`` is a clock the ticket's cancellation (or a later
-    escalation, for an OLA) ended before it was met or breached.
+    instant; ``CANCELLED`` is a clock the ticket's cancellation or closure
+    (or a later escalation, for an OLA) ended before it was met or breached.
 
     >>> ClockState.MET.is_final, ClockState.WARNING.is_final
     (True, False)
@@ -1210,6 +1211,7 @@ _NEW = Status.NEW
 _AWAITING_VENDOR = HoldReason.AWAITING_VENDOR
 _E_ASSIGNED = ev.Assigned
 _E_CANCELLED = ev.Cancelled
+_E_CLOSED = ev.Closed
 _E_ESCALATED = ev.Escalated
 _E_HELD = ev.Held
 _E_NOTEADDED = ev.NoteAdded
@@ -1572,7 +1574,8 @@ def evaluate(
             retarget(tu)
             priority = e.priority  # type: ignore[union-attr]
             table = pol._compiled_for(kind, priority, service_level)
-        elif cls is _E_CANCELLED:
+        elif cls is _E_CANCELLED or cls is _E_CLOSED:
+            # a lifecycle may close a ticket it never resolved
             for track in list(live):
                 stop(track, t, tu, met=False)
         if responds and not responded:
