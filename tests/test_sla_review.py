@@ -328,3 +328,10 @@ def test_closing_an_unresolved_ticket_ends_its_clocks_like_a_cancellation() -> N
     assert evaluate(closed, at=much_later).clocks == (
         evaluate(closed, at=T0 + 2 * H).clocks
     )
+
+
+@pytest.mark.parametrize("ticket", [None, "t-1", {"timeline": ()}])
+def test_evaluate_refuses_what_is_not_a_ticket_by_path(ticket: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        evaluate(ticket, at=T0)
+    assert caught.value.path == "ticket"

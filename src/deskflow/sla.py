@@ -1403,6 +1403,10 @@ def evaluate(
     ['warn', 'escalate', 'manager']
     """
     ensure_aware(at, "at")
+    if not isinstance(ticket, Ticket):
+        raise ValidationError(
+            f"expected a Ticket, got {type(ticket).__name__}", path="ticket"
+        )
     if policy is None:
         policy = DEFAULT_POLICY
     if isinstance(policy, SlaPolicy):
