@@ -335,3 +335,25 @@ def test_evaluate_refuses_what_is_not_a_ticket_by_path(ticket: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         evaluate(ticket, at=T0)
     assert caught.value.path == "ticket"
+
+
+def test_a_tiny_threshold_is_not_reached_before_the_clock_counted() -> None:
+    # A fraction whose share of the target rounds to no time at all must not
+    # date its alert at the calendar's last closing, before the ticket opened.
+    night = T0 + 11 * H  # Monday 20:00, the business calendar is closed
+    ticket = Incident.open(
+        summary="printer offline",
+        customer=Customer(id="c-1", name="Alice"),
+        impact=Impact.MEDIUM,
+        urgency=Urgency.MEDIUM,
+        at=night,
+        actor="a-sam",
+    )
+    policy = attrs.evolve(
+        DEFAULT_POLICY, thresholds=(Threshold(name="early", fraction=1e-12),)
+    )
+    result = evaluate(ticket, at=night + H, policy=policy)
+    assert result.alerts
+    for alert in result.alerts:
+        assert to_utc(alert.reached_at) > to_utc(night)
+        assert not alert.reached  # no business time has counted yet

@@ -546,10 +546,12 @@ class _CTarget:
         self.warn_us = _micros(target.within * policy.warn_at)
         self.always = _is_always_open(cal)
         self.tz = cal.tzinfo
+        # A share that rounds to no time at all is reached with the first
+        # microsecond counted: amounts are positive, as calendar adds need.
         self.thresholds = tuple(
             (
                 t,
-                _micros(target.within * t.fraction),
+                max(1, _micros(target.within * t.fraction)),
                 policy.calendar(t.deliver_on) if t.deliver_on else None,
             )
             for t in sorted(policy.thresholds, key=lambda t: t.fraction)
