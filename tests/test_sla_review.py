@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskflow import Customer, Impact, Incident, Note, Ticket, Urgency
+from deskflow import Customer, Impact, Incident, Note, Priority, Ticket, Urgency
 from deskflow.clock import to_utc
 from deskflow.errors import DeskflowError, ValidationError
 from deskflow.sla import (
@@ -357,3 +357,45 @@ def test_a_tiny_threshold_is_not_reached_before_the_clock_counted() -> None:
     for alert in result.alerts:
         assert to_utc(alert.reached_at) > to_utc(night)
         assert not alert.reached  # no business time has counted yet
+
+
+def _visible(at: datetime) -> Note:
+    return Note(
+        author="a-sam",
+        at=at,
+        text="still on it",
+        kind=NoteKind.STATUS_UPDATE,
+        visibility=Visibility.CUSTOMER,
+    )
+
+
+def test_a_clock_stopped_without_a_target_gains_none_from_a_later_change() -> None:
+    # P3 promises no status updates here, P2 does. An update cycle that ended
+    # while the ticket was P3 had no target when it stopped, and a stopped
+    # clock keeps the target in force when it stopped: a later upgrade must
+    # not give it a verdict after the fact.
+    rules = tuple(
+        attrs.evolve(
+            rule,
+            targets=tuple(t for t in rule.targets if t.kind is not ClockKind.UPDATE),
+        )
+        if rule.priority is Priority.MEDIUM
+        else rule
+        for rule in DEFAULT_POLICY.rules
+    )
+    policy = attrs.evolve(DEFAULT_POLICY, rules=rules)
+    ticket = _p3().start_work(at=T0, actor="a-sam")
+    ticket = ticket.add_note(_visible(T0 + H))  # ends update cycle 1
+    before = evaluate(ticket, at=T0 + 2 * H, policy=policy)
+    upgraded = ticket.change_priority(
+        impact=Impact.HIGH,
+        urgency=Urgency.MEDIUM,
+        priority=Priority.HIGH,
+        justification="whole floor",
+        at=T0 + 2 * H,
+        actor="a-sam",
+    )
+    after = evaluate(upgraded, at=T0 + 3 * H, policy=policy)
+    assert before.cycles(ClockKind.UPDATE) == ()
+    # the running cycle takes the new target; the stopped one stays unmeasured
+    assert [c.cycle for c in after.cycles(ClockKind.UPDATE)] == [2]

@@ -44,7 +44,8 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
   breached: the new target and calendar apply to the whole clock,
   recomputed from history (time spent paused stays paused). A clock that
   breached keeps the target it breached: a change cannot undo a breach.
-  Stopped clocks keep the target in force when they stopped.
+  Stopped clocks keep the target in force when they stopped (a clock that
+  stopped with no target stays unreported).
 - **Ties**: events at the same instant apply in timeline order; a policy
   version takes effect at its ``effective_from`` instant, before the events
   of that instant; a clock stopped exactly at its due instant is met.
@@ -1641,9 +1642,13 @@ def evaluate(
     reached_before: set[tuple[str, int]] = set()
     reopened = found is not None and resolution is not None and resolution.cycle > 1
     for track in tracks:
-        ct = track.frozen if track.frozen is not None else _lookup(table, track)
+        ct = track.frozen
         if ct is None:
-            continue
+            if track.stopped is not None:
+                continue  # no target was in force when it stopped
+            ct = _lookup(table, track)
+            if ct is None:
+                continue
         if not reopened or found is None or track.kind is not _K_RESOLUTION:
             _report(m, ct, track, at_u, track.prio or priority, reports, found)
             continue
