@@ -30,8 +30,9 @@ The rules, precisely (the guide ``docs/guides/sla.md`` has examples):
   breached) and starts the next; the resolution ends the last cycle and a
   reopen starts a new one. A cycle that would begin and end at the
   resolution's instant (a customer-visible resolution note, or work started
-  at that instant) is not reported: the resolution is that update. **Escalation response** (OLA) starts at each
-  escalation and is met by the next assignment, start of work or resolution;
+  at that instant) is not reported: the resolution is that update.
+  **Escalation response** (OLA) starts at each escalation and is met by the
+  next assignment, start of work or resolution;
   a new escalation ends the previous one unanswered. **Vendor** (underpinning
   contract) runs while the ticket is on hold awaiting the vendor and is met
   when that hold ends. A cancellation, or a closure without a resolution,
@@ -869,7 +870,8 @@ class ClockReport:
     ``remaining`` is ``target - elapsed`` (negative once overdue), so
     ``elapsed + remaining == target`` always. ``due`` is the instant the
     target is (or was) used up, counted from the clock's last running stretch:
-    ``None`` while the clock is paused, since it depends on when it resumes.
+    ``None`` while the clock is paused, since it depends on when it resumes
+    (a clock that already breached keeps its breach instant, paused or not).
     ``met_at`` is set for a met clock, ``breached_at`` (the due instant that
     passed) for a breached one, ``stopped_at`` whenever the clock stopped.
     ``policy_version`` and ``priority`` say which target applied.
