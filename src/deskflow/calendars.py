@@ -74,13 +74,25 @@ _WEEK = 7 * _DAY
 _SHIFT = 3 * _DAY
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# The earliest instant whose wall time exists in every zone (offsets stay
+# within a day), so reading the zone's offset there cannot overflow.
+_EARLIEST_PROBE = datetime(1, 1, 2, tzinfo=timezone.utc)
 # An ordinary day: B at its wall 00:00 and its open spans as offsets in the
 # day; () when the day is irregular or outside the tables (see _Tables.day).
 _Day = tuple[int, tuple[tuple[int, int], ...]] | tuple[()]
 _MIN_YEAR = 2
 _MAX_YEAR = 9997
+_RANGE_TEXT = f"business-time arithmetic supports the years {_MIN_YEAR}..{_MAX_YEAR}"
+# Instants (UTC microseconds) that no result can lie beyond: business time
+# never runs faster than real time, so a duration reaching past them fails.
+_FIRST_U = (date(_MIN_YEAR, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
+_LAST_U = (date(_MAX_YEAR + 1, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
 # A request within this many years of the cached range extends it.
 _NEAR = 20
+# A search that crosses this many years without open time gives up: the
+# calendar's closures leave nothing to count (rather than building tables up
+# to the year 9997 first).
+_IDLE_YEARS = 100
 _fromtimestamp = datetime.fromtimestamp
 _TIME_RE = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
 
@@ -97,6 +109,11 @@ class HolidaysUnavailable(DeskflowError, ImportError):
 
 class CalendarRangeError(DeskflowError, OverflowError):
     """A calendar computation would leave the years 2..9997 that it supports.
+
+    Also raised when a search for open time (:meth:`BusinessCalendar.add`,
+    :meth:`BusinessCalendar.next_open`) crosses a hundred years in which the
+    calendar is never open, for instance because a closure takes every
+    working day: there is no answer to give.
 
     >>> issubclass(CalendarRangeError, OverflowError)
     True
@@ -745,6 +762,9 @@ class BusinessCalendar:
                     return result.replace(microsecond=micros) if micros else result
         elif d == 0:
             return core.to_datetime(u)
+        if not _FIRST_U <= u + d <= _LAST_U:
+            # business time is never faster than real time
+            raise CalendarRangeError(_RANGE_TEXT)
         while True:
             tables = core.tables
             if tables is not None:
@@ -853,9 +873,20 @@ class BusinessCalendar:
         core = self._core
         periods: list[OpenPeriod] = []
         while u < v:
-            opening = _instant(self.next_open(core.to_datetime(u)), "at")
-            if opening >= v:
+            # never search past ``end``: the calendar may not open again
+            tables = core.tables
+            if tables is None:
+                core.extend_to(u, v)
+                continue
+            before, after = tables.clock_at(u), tables.clock_at(v)
+            if before is None or after is None:
+                core.extend_to(u, v)
+                continue
+            if after == before:
                 break
+            found = tables.first_reaching(before + 1)
+            assert found is not None  # open time lies before v
+            opening = found - 1
             closing = self._run_end(opening, v)
             periods.append(
                 OpenPeriod(
@@ -1224,6 +1255,30 @@ class _Tables:
             u = end
         return limit
 
+    def check_not_idle(self, *, forward: bool) -> None:
+        """Refuse to search on when the far end of the tables has no open time.
+
+        Called before the tables grow for a search (``add``, ``next_open``)
+        whose answer lies beyond them: if their last (or, going backwards,
+        first) :data:`_IDLE_YEARS` years hold no open time, the calendar's
+        closures have taken every working day, and growing on would only
+        build tables up to the year 9997 before failing.
+        """
+        if self.year_high - self.year_low + 1 <= _IDLE_YEARS:
+            return
+        if forward:
+            first, last = self.year_high + 1 - _IDLE_YEARS, self.year_high
+            idle = self.clock_at(_new_year(first)) == self.clock_end[-1]
+        else:
+            first, last = self.year_low, self.year_low + _IDLE_YEARS - 1
+            idle = self.clock_at(_new_year(last + 1)) == self.clock_start[0]
+        if idle:
+            raise CalendarRangeError(
+                f"the calendar has no open time from {first} to {last}, so no "
+                "business time can be counted across those years; check its "
+                "closures"
+            )
+
 
 class _Ruler:
     """Business time on one calendar counted from an anchor instant, in integers.
@@ -1289,12 +1344,48 @@ class _Ruler:
             self._load()
 
 
+class _ClosureDates:
+    """The dates of one closure by year, read from its rule once and in order.
+
+    ``Closure.dates_in`` walks the rule from its first date on every call, so
+    asking for each year in turn costs time quadratic in the number of years
+    (a daily closure met by a search over two centuries took seconds). This
+    reader keeps one iterator and files the dates by year as it goes.
+    """
+
+    __slots__ = ("by_year", "complete_to", "occurrences")
+
+    def __init__(self, closure: Closure) -> None:
+        self.occurrences: Iterator[datetime] | None = iter(closure._rruleset)
+        self.by_year: dict[int, set[date]] = {}
+        self.complete_to = closure.start.year - 1  # years read in full
+
+    def dates_in(self, year: int) -> frozenset[date]:
+        occurrences = self.occurrences
+        if year > self.complete_to and occurrences is not None:
+            by_year = self.by_year
+            for when in occurrences:
+                day = when.date()
+                found = by_year.get(day.year)
+                if found is None:
+                    by_year[day.year] = {day}
+                else:
+                    found.add(day)
+                if day.year > year:
+                    self.complete_to = day.year - 1
+                    break
+            else:
+                self.occurrences = None
+        return frozenset(self.by_year.get(year, ()))
+
+
 class _Core:
     """Per-calendar precomputed data and the lazily grown table of entries."""
 
     __slots__ = (
         "calendar",
         "closure_dates",
+        "closure_readers",
         "country_dates",
         "country_source",
         "extra",
@@ -1349,6 +1440,7 @@ class _Core:
             for extra in calendar.extra_days
         }
         self.closure_dates: dict[int, list[frozenset[date]]] = {}
+        self.closure_readers = tuple(_ClosureDates(c) for c in calendar.closures)
         self.country_dates: dict[int, frozenset[date]] = {}
         self.transitions: dict[int, tuple[tuple[int, int, int], ...]] = {}
         self.tables: _Tables | None = None
@@ -1373,11 +1465,17 @@ class _Core:
         request far from it gets its own tables (the last few are kept), so
         one query about the year 2300 does not make every later query pay
         for three centuries of entries.
+
+        Growing stops at the supported years; a search that cannot grow
+        further, or that has crossed :data:`_IDLE_YEARS` without open time,
+        raises :class:`CalendarRangeError`.
         """
         years = [
             _year_of(u + margin) for u in instants for margin in (-2 * _DAY, 2 * _DAY)
         ]
         low, high = min(years), max(years)
+        if low < _MIN_YEAR or high > _MAX_YEAR:
+            raise CalendarRangeError(_RANGE_TEXT)
         tables = self.tables
         candidates = ((tables,) if tables is not None else ()) + self.spare_tables
         chosen = None
@@ -1391,8 +1489,8 @@ class _Core:
         if (
             chosen is not None
             and chosen is not tables
-            and chosen.year_low < low
-            and high < chosen.year_high
+            and chosen.year_low <= low
+            and high <= chosen.year_high
         ):
             # kept tables already cover the request: swap them in
             self.spare_tables = tuple(t for t in candidates if t is not chosen)
@@ -1402,16 +1500,17 @@ class _Core:
             new_low = min(chosen.year_low, low)
             new_high = max(chosen.year_high, high)
             if (new_low, new_high) == (chosen.year_low, chosen.year_high):
+                # the tables hold the instants but not the answer: a search
+                if forward is not None:
+                    chosen.check_not_idle(forward=forward)
                 span = new_high - new_low + 1
                 if forward is not False:
-                    new_high += span
+                    new_high = min(new_high + span, _MAX_YEAR)
                 if forward is not True:
-                    new_low -= span
+                    new_low = max(new_low - span, _MIN_YEAR)
+                if (new_low, new_high) == (chosen.year_low, chosen.year_high):
+                    raise CalendarRangeError(_RANGE_TEXT)
             low, high = new_low, new_high
-        if low < _MIN_YEAR or high > _MAX_YEAR:
-            raise CalendarRangeError(
-                f"business-time arithmetic supports the years {_MIN_YEAR}..{_MAX_YEAR}"
-            )
         fresh = _Tables(self, low, high)
         self.spare_tables = tuple(
             t for t in candidates if t is not chosen and t is not fresh
@@ -1437,7 +1536,7 @@ class _Core:
     def _closure_year(self, year: int) -> list[frozenset[date]]:
         found = self.closure_dates.get(year)
         if found is None:
-            found = [frozenset(c.dates_in(year)) for c in self.calendar.closures]
+            found = [reader.dates_in(year) for reader in self.closure_readers]
             self.closure_dates[year] = found
         return found
 
@@ -1490,8 +1589,10 @@ class _Core:
                 merged[at] = (before, after)
         moments = sorted(merged)
         offsets_after = [merged[m][1] for m in moments]
-        low_probe = _EPOCH + timedelta(
-            days=date(year_low - 1, 1, 1).toordinal() - _EPOCH_ORDINAL
+        low_probe = max(
+            _EPOCH
+            + timedelta(days=date(year_low - 1, 1, 1).toordinal() - _EPOCH_ORDINAL),
+            _EARLIEST_PROBE,
         )
         offset_first = (
             merged[moments[0]][0] if moments else _offset_of(self.tz, low_probe)
@@ -1593,10 +1694,13 @@ def _subtract(
 def _year_of(u: int) -> int:
     day = u // _DAY + _EPOCH_ORDINAL
     if not 1 <= day <= date.max.toordinal():
-        raise CalendarRangeError(
-            f"business-time arithmetic supports the years {_MIN_YEAR}..{_MAX_YEAR}"
-        )
+        raise CalendarRangeError(_RANGE_TEXT)
     return date.fromordinal(day).year
+
+
+def _new_year(year: int) -> int:
+    """1 January of ``year``, 00:00 UTC, in microseconds since the epoch."""
+    return (date(year, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
 
 
 def _offset_of(tz: tzinfo, at_utc: datetime) -> int:
@@ -1611,7 +1715,12 @@ def _probe_transitions(tz: tzinfo, year: int) -> tuple[tuple[int, int, int], ...
     sampled every six hours and each change is narrowed to the second.
     """
     step = timedelta(hours=6)
-    low = datetime(year, 1, 1, tzinfo=timezone.utc) - timedelta(days=2)
+    # from two days before the year (1 January of the year 1 has no day before)
+    low = (
+        datetime(year, 1, 1, tzinfo=timezone.utc) - timedelta(days=2)
+        if year > 1
+        else _EARLIEST_PROBE
+    )
     high = datetime(year + 1, 1, 1, tzinfo=timezone.utc) + timedelta(days=2)
     found: list[tuple[int, int, int]] = []
     previous_at, previous = low, _offset_of(tz, low)

@@ -1,0 +1,375 @@
+"""Corners of business calendars that the other calendar tests do not draw.
+
+Each test here pins a case that once went wrong: searches that must stop
+with a clear error instead of running for ever, the ends of the supported
+years, a date that a zone skips, and closure rules written the way
+calendar programs write them. The oracle at the end re-derives open time
+from the definition, minute by minute, for zones whose clocks change at
+midnight, by 30 minutes or on unusual days.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+import pytest
+from dateutil.rrule import rrulestr
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from deskflow.calendars import (
+    BusinessCalendar,
+    CalendarRangeError,
+    Closure,
+    Weekday,
+    WeekdayHours,
+    WorkingDay,
+)
+
+UTC = timezone.utc
+H = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
+WEEK = timedelta(weeks=1)
+
+
+@contextmanager
+def finishes_within(seconds: int) -> Iterator[None]:
+    """Turn a hang into a test failure (the call must answer, not loop)."""
+
+    def give_up(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def monday_9am(year: int, tz: ZoneInfo | timezone = UTC) -> datetime:
+    """The first Monday 09:00 of ``year``."""
+    day = date(year, 1, 1)
+    day += timedelta(days=(7 - day.weekday()) % 7)
+    return datetime(day.year, day.month, day.day, 9, tzinfo=tz)
+
+
+# -- searches that find no open time ----------------------------------------------
+
+
+def never_open() -> BusinessCalendar:
+    """Open on Mondays only, and a closure takes every Monday."""
+    return BusinessCalendar(
+        zone="Europe/Berlin",
+        hours={"mon": "09:00-17:00"},
+        closures=[Closure(rule="FREQ=WEEKLY;BYDAY=MO", start=date(2000, 1, 1))],
+    )
+
+
+def test_a_calendar_never_open_is_a_clear_error_not_a_hang() -> None:
+    cal = never_open()
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    with finishes_within(60):
+        assert not cal.is_open(at)
+        assert cal.elapsed(at, at + 400 * WEEK) == timedelta(0)
+        assert cal.open_periods(at, at + 400 * WEEK) == ()
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.next_open(at)
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.add(at, H)
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.add(at, -H)
+
+
+def test_a_desk_closed_for_good_answers_up_to_its_last_day() -> None:
+    cal = BusinessCalendar.weekdays(
+        zone="America/New_York",
+        closures=[Closure(rule="FREQ=DAILY", start=date(2030, 1, 1))],
+    )
+    tz = cal.tzinfo
+    last_day = datetime(2029, 12, 31, 9, tzinfo=tz)  # a Monday
+    assert cal.add(last_day, 8 * H) == datetime(2029, 12, 31, 17, tzinfo=tz)
+    assert cal.next_open(datetime(2029, 12, 29, tzinfo=tz)) == last_day
+    with finishes_within(60):
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.add(last_day, 9 * H)
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.next_open(datetime(2031, 5, 5, tzinfo=tz))
+        late = datetime(2031, 5, 5, tzinfo=tz)
+        assert cal.open_periods(last_day, late)[-1].end == datetime(
+            2029, 12, 31, 17, tzinfo=tz
+        )
+
+
+def test_a_desk_reopening_after_years_of_closure_is_found() -> None:
+    cal = BusinessCalendar.weekdays(
+        zone="Europe/Berlin",
+        closures=[
+            Closure(rule="FREQ=DAILY;UNTIL=20361231T000000Z", start=date(2026, 1, 1))
+        ],
+    )
+    tz = cal.tzinfo
+    reopening = datetime(2037, 1, 1, 9, tzinfo=tz)  # a Thursday
+    assert cal.next_open(datetime(2026, 6, 1, tzinfo=tz)) == reopening
+    assert cal.add(datetime(2026, 6, 1, tzinfo=tz), H) == reopening + H
+    assert cal.add(reopening + H, -H) == reopening
+    assert cal.add(reopening, -H) == datetime(2025, 12, 31, 16, tzinfo=tz)
+
+
+# -- the ends of the supported years ----------------------------------------------
+
+
+def test_growing_the_tables_stops_at_the_last_supported_year() -> None:
+    # 85 years of 40-hour weeks from 9900 end in 9984, inside the range
+    cal = BusinessCalendar.weekdays(zone="UTC")
+    start = monday_9am(9900)
+    weeks = 85 * 52
+    expected = start + (weeks - 1) * WEEK + timedelta(days=4, hours=8)
+    assert cal.add(start, weeks * 40 * H) == expected
+    assert cal.elapsed(start, expected) == weeks * 40 * H
+
+
+def test_growing_the_tables_stops_at_the_first_supported_year() -> None:
+    cal = BusinessCalendar.weekdays(zone="UTC")
+    start = monday_9am(120)
+    weeks = 80 * 52
+    # counting back stops at an opening: the Monday 09:00 that many weeks before
+    assert cal.add(start, -weeks * 40 * H) == start - weeks * WEEK
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize("year", [2, 9997])
+def test_the_first_and_last_supported_years_work(zone: str, year: int) -> None:
+    cal = BusinessCalendar.weekdays(zone=zone)
+    tz = cal.tzinfo
+    for month in (3, 6, 9):
+        noon = datetime(year, month, 10, 12, tzinfo=UTC)
+        local = noon.astimezone(tz)
+        expected = local.weekday() < 5 and 9 <= local.hour < 17
+        assert cal.is_open(noon) is expected
+        start = monday_9am(year, tz).replace(month=month, day=1)
+        start = cal.next_open(start)
+        assert cal.add(start, 30 * H) - start >= 30 * H
+        assert cal.elapsed(start, cal.add(start, 30 * H)) == 30 * H
+
+
+def test_absurd_durations_fail_at_once() -> None:
+    # business time never runs faster than real time, so a duration that
+    # reaches past the supported years fails before any table is built
+    cal = BusinessCalendar.weekdays(zone="Europe/Berlin")
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    for duration in (timedelta.max, timedelta.min, timedelta(days=8000 * 366)):
+        with pytest.raises(CalendarRangeError):
+            cal.add(at, duration)
+    assert cal._core.tables is None
+
+
+# -- the oracle -------------------------------------------------------------------
+
+# zones whose clocks change at midnight, by 30 minutes, backwards, or twice a
+# spring, each with an instant near a change
+ZONES_AND_ANCHORS = (
+    ("America/Santiago", datetime(2026, 4, 5, 3, tzinfo=UTC)),
+    ("America/Havana", datetime(2026, 3, 8, 5, tzinfo=UTC)),
+    ("America/Havana", datetime(2026, 11, 1, 5, tzinfo=UTC)),
+    ("Asia/Beirut", datetime(2026, 3, 28, 22, tzinfo=UTC)),
+    ("Africa/Casablanca", datetime(2026, 2, 15, 2, tzinfo=UTC)),
+    ("America/St_Johns", datetime(2026, 11, 1, 4, 30, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 4, 4, 15, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 10, 3, 15, 30, tzinfo=UTC)),
+    ("Europe/Dublin", datetime(2026, 10, 25, 1, tzinfo=UTC)),
+    ("America/Nuuk", datetime(2026, 3, 28, 1, tzinfo=UTC)),
+    ("Europe/Berlin", datetime(2026, 3, 29, 1, tzinfo=UTC)),
+    ("America/New_York", datetime(2026, 11, 1, 6, tzinfo=UTC)),
+    ("Asia/Kolkata", datetime(2026, 12, 31, 18, 30, tzinfo=UTC)),
+)
+# whole days, and the hours around a change that falls inside them
+SPECIAL_RANGES = (
+    "00:00-24:00",
+    "01:00-04:00",
+    "00:00-03:00",
+    "22:00-24:00",
+    "00:00-01:00,23:00-24:00",
+)
+
+
+def _text(half_hours: int) -> str:
+    return f"{half_hours // 2:02d}:{30 * (half_hours % 2):02d}"
+
+
+@st.composite
+def day_spec(draw: st.DrawFn, *, allow_empty: bool = True) -> str:
+    if draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(SPECIAL_RANGES))
+    points = sorted(
+        draw(
+            st.lists(
+                st.integers(0, 48),
+                min_size=0 if allow_empty else 2,
+                max_size=6,
+                unique=True,
+            )
+        )
+    )
+    if len(points) % 2:
+        points = points[:-1]
+    return ",".join(
+        f"{_text(a)}-{_text(b)}" for a, b in zip(points[::2], points[1::2], strict=True)
+    )
+
+
+@st.composite
+def calendars_and_anchors(draw: st.DrawFn) -> tuple[BusinessCalendar, datetime]:
+    zone, anchor = draw(st.sampled_from(ZONES_AND_ANCHORS))
+    specs = draw(st.lists(day_spec(), min_size=7, max_size=7))
+    if not any(specs):
+        specs[draw(st.integers(0, 6))] = draw(day_spec(allow_empty=False))
+    hours = tuple(
+        WeekdayHours(weekday=day, ranges=spec)
+        for day, spec in zip(Weekday, specs, strict=True)
+        if spec
+    )
+    around = anchor.astimezone(ZoneInfo(zone)).date()
+    nearby = st.integers(-3, 4).map(lambda n: around + timedelta(days=n))
+    holidays = draw(st.lists(nearby, max_size=2, unique=True))
+    extra_days = tuple(
+        WorkingDay(date=day, ranges=draw(day_spec(allow_empty=False)))
+        for day in draw(st.lists(nearby, max_size=2, unique=True))
+        if day not in holidays
+    )
+    closures = tuple(
+        Closure(
+            rule=draw(
+                st.sampled_from(
+                    ["FREQ=DAILY", "FREQ=DAILY;INTERVAL=2", "FREQ=WEEKLY;BYDAY=SA,SU"]
+                )
+            )
+            + f";COUNT={draw(st.integers(1, 5))}",
+            start=around + timedelta(days=draw(st.integers(-3, 2))),
+            ranges=draw(st.sampled_from(["00:00-24:00", "00:00-02:00", "23:00-24:00"]))
+            if draw(st.booleans())
+            else draw(day_spec(allow_empty=False)),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    )
+    cal = BusinessCalendar(
+        zone=zone,
+        hours=hours,
+        holidays=holidays,
+        extra_days=extra_days,
+        closures=closures,
+    )
+    return cal, anchor
+
+
+def _seconds(text: str) -> int:
+    hours, minutes = text.split(":")[:2]
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+class Oracle:
+    """Open time by the definition, one minute at a time (tests only)."""
+
+    def __init__(self, cal: BusinessCalendar) -> None:
+        self.cal = cal
+        self.tz = ZoneInfo(cal.zone)
+        self.weekly = {h.weekday.index: h.ranges for h in cal.hours}
+        self.extra = {d.date: d.ranges for d in cal.extra_days}
+        self.closures = [
+            (
+                {
+                    o.date()
+                    for o in rrulestr(
+                        "RRULE:" + c.rule,
+                        dtstart=datetime(c.start.year, c.start.month, c.start.day),
+                    )
+                },
+                c.ranges,
+            )
+            for c in cal.closures
+        ]
+
+    def is_open(self, instant: datetime) -> bool:
+        local = instant.astimezone(self.tz)
+        day = local.date()
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        if day in self.extra:
+            ranges = self.extra[day]
+        elif day in self.cal.holidays:
+            return False
+        else:
+            ranges = self.weekly.get(day.weekday(), ())
+        if not any(_seconds(r.start) <= second < _seconds(r.end) for r in ranges):
+            return False
+        return not any(
+            day in dates
+            and any(_seconds(r.start) <= second < _seconds(r.end) for r in closed)
+            for dates, closed in self.closures
+        )
+
+    def add(self, start: datetime, minutes: int) -> datetime:
+        at, used = start, 0
+        while used < abs(minutes):
+            if minutes > 0:
+                used += self.is_open(at)
+                at += MINUTE
+            else:
+                at -= MINUTE
+                used += self.is_open(at)
+        return at
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        count, at = 0, start
+        while at < end:
+            count += self.is_open(at)
+            at += MINUTE
+        return count * MINUTE
+
+
+def _same_instant_in_other_zones(cal: BusinessCalendar, at: datetime) -> list[datetime]:
+    local = at.astimezone(cal.tzinfo)
+    return [at, local, at.astimezone(ZoneInfo("Asia/Kolkata"))]
+
+
+@settings(max_examples=40)
+@given(
+    calendars_and_anchors(),
+    st.integers(-2 * 1440, 2 * 1440),
+    st.integers(-480, 480),
+    st.integers(0, 2 * 1440),
+)
+def test_exotic_zones_agree_with_the_oracle(
+    cal_and_anchor: tuple[BusinessCalendar, datetime],
+    offset: int,
+    minutes: int,
+    span: int,
+) -> None:
+    cal, anchor = cal_and_anchor
+    assume(cal.weekly_hours >= 2 * H)
+    oracle = Oracle(cal)
+    start = anchor + offset * MINUTE
+    end = start + span * MINUTE
+    expected_elapsed = oracle.elapsed(start, end)
+    expected_add = oracle.add(start, minutes) if minutes else start
+    for a in _same_instant_in_other_zones(cal, start):
+        # a fresh calendar each time: every call builds its own tables
+        fresh = BusinessCalendar(
+            zone=cal.zone,
+            hours=cal.hours,
+            holidays=cal.holidays,
+            extra_days=cal.extra_days,
+            closures=cal.closures,
+        )
+        assert fresh.is_open(a) is oracle.is_open(start)
+        assert fresh.add(a, minutes * MINUTE).astimezone(UTC) == expected_add
+        for b in _same_instant_in_other_zones(cal, end):
+            assert cal.elapsed(a, b) == expected_elapsed
+            assert cal.elapsed(b, a) == -expected_elapsed
+    periods = cal.open_periods(start, end)
+    assert sum((p.duration for p in periods), timedelta(0)) == expected_elapsed
