@@ -170,6 +170,29 @@ def test_absurd_durations_fail_at_once() -> None:
     assert cal._core.tables is None
 
 
+# -- a date the zone skips --------------------------------------------------------
+
+
+def test_wall_times_on_a_skipped_date_agree_with_their_instants() -> None:
+    # Samoa skipped 2011-12-30; a wall time on it still names one instant
+    # (PEP 495: before the jump, read with the old offset)
+    apia = ZoneInfo("Pacific/Apia")
+    for cal in (
+        BusinessCalendar.always_open("Pacific/Apia"),
+        BusinessCalendar.weekdays(zone="Pacific/Apia"),
+    ):
+        cal.elapsed(datetime(2011, 12, 1, tzinfo=UTC), datetime(2012, 2, 1, tzinfo=UTC))
+        a = datetime(2011, 12, 30, 12, tzinfo=apia)
+        b = datetime(2012, 1, 3, 10, tzinfo=apia)
+        expected = cal.elapsed(a.astimezone(UTC), b.astimezone(UTC))
+        assert cal.elapsed(a, b) == expected
+        assert cal.elapsed(b, a) == -expected
+    always = BusinessCalendar.always_open("Pacific/Apia")
+    a = datetime(2011, 12, 30, 12, tzinfo=apia)
+    b = datetime(2012, 1, 3, tzinfo=apia)
+    assert always.elapsed(a, b) == b.astimezone(UTC) - a.astimezone(UTC)
+
+
 # -- the oracle -------------------------------------------------------------------
 
 # zones whose clocks change at midnight, by 30 minutes, backwards, or twice a

@@ -1639,7 +1639,12 @@ class _Core:
         for day in sorted(days):
             span = preimage(day * _DAY, (day + 1) * _DAY)
             if not span:
-                continue  # a date skipped by the zone (e.g. Samoa, 2011-12-30)
+                # a date skipped by the zone (Samoa, 2011-12-30): no instant
+                # shows it, but a wall time on it names one (PEP 495), so it
+                # must not read as an ordinary day; the entry before covers it
+                if entries:
+                    entries[-1][5] = max(entries[-1][5], (day + 1) * _DAY)
+                continue
             intervals: list[tuple[int, int]] = []
             for s, e in self.day_ranges(day):
                 intervals.extend(preimage(day * _DAY + s, day * _DAY + e))
