@@ -30,6 +30,8 @@ from deskflow.calendars import (
     WeekdayHours,
     WorkingDay,
 )
+from deskflow.errors import ValidationError
+from deskflow.serialization import from_dict, to_dict
 
 UTC = timezone.utc
 H = timedelta(hours=1)
@@ -191,6 +193,62 @@ def test_wall_times_on_a_skipped_date_agree_with_their_instants() -> None:
     a = datetime(2011, 12, 30, 12, tzinfo=apia)
     b = datetime(2012, 1, 3, tzinfo=apia)
     assert always.elapsed(a, b) == b.astimezone(UTC) - a.astimezone(UTC)
+
+
+# -- closure rules ----------------------------------------------------------------
+
+
+def test_a_closure_until_a_date_is_accepted_and_inclusive() -> None:
+    # RFC 5545: with a date start, UNTIL is a date, and that date is included
+    closure = Closure(
+        rule="FREQ=WEEKLY;BYDAY=FR;UNTIL=20260626", start=date(2026, 6, 1)
+    )
+    assert closure.dates_in(2026) == (
+        date(2026, 6, 5),
+        date(2026, 6, 12),
+        date(2026, 6, 19),
+        date(2026, 6, 26),
+    )
+    floating = Closure(rule="FREQ=DAILY;UNTIL=20260603T120000", start=date(2026, 6, 1))
+    assert floating.dates_in(2026) == (
+        date(2026, 6, 1),
+        date(2026, 6, 2),
+        date(2026, 6, 3),
+    )
+    in_utc = Closure(rule="FREQ=DAILY;UNTIL=20260603T000000Z", start=date(2026, 6, 1))
+    assert in_utc.dates_in(2026) == floating.dates_in(2026)
+    cal = BusinessCalendar.weekdays(zone="Europe/Berlin", closures=[closure])
+    assert from_dict(to_dict(cal), BusinessCalendar) == cal
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY\nEXDATE:20260108",
+        "FREQ=WEEKLY;BYDAY=MO\r\nRDATE:20260110",
+        "FREQ=WEEKLY;BYDAY=MO\nRRULE:FREQ=DAILY",
+    ],
+)
+def test_a_closure_rule_is_one_rrule_value(rule: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Closure(rule=rule, start=date(2026, 1, 1))
+    assert info.value.path == "rule"
+
+
+# -- bad input names the field ----------------------------------------------------
+
+
+def test_an_unknown_weekday_in_an_hours_mapping_names_the_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        BusinessCalendar(zone="UTC", hours={"monday": "09:00-17:00"})
+    assert info.value.path == "hours"
+    assert "'monday'" in str(info.value)
+
+
+def test_bad_ranges_in_an_hours_mapping_name_the_weekday() -> None:
+    with pytest.raises(ValidationError) as info:
+        BusinessCalendar(zone="UTC", hours={"tue": "9-17"})
+    assert info.value.path.startswith("hours.tue")
 
 
 # -- the oracle -------------------------------------------------------------------

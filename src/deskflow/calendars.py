@@ -355,6 +355,21 @@ class WorkingDay:
             )
 
 
+# An UNTIL given as a date or as a floating local time (no "Z").
+_FLOATING_UNTIL = re.compile(r"(UNTIL=)(\d{8})(T\d{6})?(?=;|$)", re.IGNORECASE)
+
+
+def _until_in_utc(rule: str) -> str:
+    """Write a date or floating UNTIL the way dateutil accepts it here.
+
+    The rule is read from a date (RFC 5545 then asks for a *date* UNTIL, and
+    calendar programs write one), but dateutil only accepts a UTC UNTIL
+    because deskflow gives it ``start`` at 00:00 UTC. A date UNTIL includes
+    its whole day; a floating time is read in the same UTC stand-in.
+    """
+    return _FLOATING_UNTIL.sub(lambda m: f"{m[1]}{m[2]}{m[3] or 'T235959'}Z", rule)
+
+
 def _to_rule_text(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
@@ -397,11 +412,21 @@ class Closure:
             raise ValidationError(
                 "give the first date in 'start', not in the rule", path="rule"
             )
+        if "\n" in self.rule or "\r" in self.rule:
+            # rrulestr would read further lines (EXDATE, RDATE) that then
+            # fail, or silently count, only when the closure is first used
+            raise ValidationError(
+                "expected one RRULE value on one line (EXDATE, RDATE and "
+                "further rules are not supported: add another Closure)",
+                path="rule",
+            )
         dtstart = datetime(
             self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc
         )
         try:
-            parsed = rrulestr("RRULE:" + self.rule, dtstart=dtstart, forceset=True)
+            parsed = rrulestr(
+                "RRULE:" + _until_in_utc(self.rule), dtstart=dtstart, forceset=True
+            )
         except (ValueError, TypeError) as exc:
             raise ValidationError(f"not an RFC 5545 rule: {exc}", path="rule") from None
         object.__setattr__(self, "_rruleset", parsed)
@@ -463,12 +488,20 @@ def _check_zone(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 def _to_hours(value: Any) -> Any:
     """Converter: accept a mapping {Weekday or 'mon': ranges} as well as a tuple."""
     if isinstance(value, Mapping):
-        return tuple(
-            WeekdayHours(
-                weekday=day if isinstance(day, Weekday) else Weekday(day), ranges=ranges
-            )
-            for day, ranges in value.items()
-        )
+        result: list[WeekdayHours] = []
+        for key, ranges in value.items():
+            try:
+                day = key if isinstance(key, Weekday) else Weekday(key)
+            except (ValueError, TypeError):
+                names = ", ".join(repr(d.value) for d in _WEEKDAYS)
+                raise ValidationError(
+                    f"unknown weekday {key!r}; use one of {names}", path="hours"
+                ) from None
+            try:
+                result.append(WeekdayHours(weekday=day, ranges=ranges))
+            except ValidationError as exc:
+                raise ValidationError(str(exc), path=f"hours.{day.value}") from None
+        return tuple(result)
     if isinstance(value, list):
         return tuple(value)
     return value
