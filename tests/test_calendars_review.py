@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from dateutil.rrule import rrulestr
 from hypothesis import assume, given, settings
@@ -62,15 +63,19 @@ def monday_9am(year: int, tz: ZoneInfo | timezone = UTC) -> datetime:
     return datetime(day.year, day.month, day.day, 9, tzinfo=tz)
 
 
+def _micros(value: datetime) -> int:
+    return (value - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
 # -- searches that find no open time ----------------------------------------------
 
 
 def never_open() -> BusinessCalendar:
-    """Open on Mondays only, and a closure takes every Monday."""
+    """Open on Mondays only, and a closure takes every Monday from the year 2."""
     return BusinessCalendar(
         zone="Europe/Berlin",
         hours={"mon": "09:00-17:00"},
-        closures=[Closure(rule="FREQ=WEEKLY;BYDAY=MO", start=date(2000, 1, 1))],
+        closures=[Closure(rule="FREQ=WEEKLY;BYDAY=MO", start=date(2, 1, 1))],
     )
 
 
@@ -106,6 +111,18 @@ def test_a_desk_closed_for_good_answers_up_to_its_last_day() -> None:
         late = datetime(2031, 5, 5, tzinfo=tz)
         assert cal.open_periods(last_day, late)[-1].end == datetime(
             2029, 12, 31, 17, tzinfo=tz
+        )
+        # a century searched in vain ahead of an instant does not stop a
+        # search backwards from it
+        cal = attrs.evolve(cal)
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            cal.next_open(late)
+        assert cal.add(late, -H) == datetime(2029, 12, 31, 16, tzinfo=tz)
+        ruler = cal._ruler(_micros(late))
+        with pytest.raises(CalendarRangeError, match="no open time"):
+            ruler.reach(1)
+        assert ruler.reach(-3_600_000_000) == _micros(
+            datetime(2029, 12, 31, 16, tzinfo=tz)
         )
 
 

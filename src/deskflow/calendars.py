@@ -1288,23 +1288,33 @@ class _Tables:
             u = end
         return limit
 
-    def check_not_idle(self, *, forward: bool) -> None:
-        """Refuse to search on when the far end of the tables has no open time.
+    def check_not_idle(self, origin: int, *, forward: bool) -> None:
+        """Refuse to search on when the search has crossed years without open time.
 
-        Called before the tables grow for a search (``add``, ``next_open``)
-        whose answer lies beyond them: if their last (or, going backwards,
-        first) :data:`_IDLE_YEARS` years hold no open time, the calendar's
-        closures have taken every working day, and growing on would only
-        build tables up to the year 9997 before failing.
+        Called before the tables grow for a search from ``origin`` (``add``,
+        ``next_open``) whose answer lies beyond them: if the last (or, going
+        backwards, first) :data:`_IDLE_YEARS` years of the tables lie on the
+        search's way and hold no open time, the calendar's closures have
+        taken every working day, and growing on would only build tables up to
+        the year 9997 before failing. Idle years behind ``origin`` (left
+        there by an earlier search the other way) do not count.
         """
-        if self.year_high - self.year_low + 1 <= _IDLE_YEARS:
-            return
         if forward:
             first, last = self.year_high + 1 - _IDLE_YEARS, self.year_high
-            idle = self.clock_at(_new_year(first)) == self.clock_end[-1]
+            cut = _new_year(first)
+            idle = (
+                origin <= cut
+                and first > self.year_low
+                and self.clock_at(cut) == self.clock_end[-1]
+            )
         else:
             first, last = self.year_low, self.year_low + _IDLE_YEARS - 1
-            idle = self.clock_at(_new_year(last + 1)) == self.clock_start[0]
+            cut = _new_year(last + 1)
+            idle = (
+                cut <= origin
+                and last < self.year_high
+                and self.clock_at(cut) == self.clock_start[0]
+            )
         if idle:
             raise CalendarRangeError(
                 f"the calendar has no open time from {first} to {last}, so no "
@@ -1535,7 +1545,8 @@ class _Core:
             if (new_low, new_high) == (chosen.year_low, chosen.year_high):
                 # the tables hold the instants but not the answer: a search
                 if forward is not None:
-                    chosen.check_not_idle(forward=forward)
+                    origin = max(instants) if forward else min(instants)
+                    chosen.check_not_idle(origin, forward=forward)
                 span = new_high - new_low + 1
                 if forward is not False:
                     new_high = min(new_high + span, _MAX_YEAR)
