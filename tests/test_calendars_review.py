@@ -27,6 +27,7 @@ from deskflow.calendars import (
     BusinessCalendar,
     CalendarRangeError,
     Closure,
+    TimeRange,
     Weekday,
     WeekdayHours,
     WorkingDay,
@@ -252,7 +253,53 @@ def test_a_closure_rule_is_one_rrule_value(rule: str) -> None:
     assert info.value.path == "rule"
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=0",  # dateutil never advances: reading it hangs
+        "FREQ=MONTHLY;INTERVAL=0",
+        "FREQ=WEEKLY;INTERVAL=-2",
+        "FREQ=SECONDLY",  # 31 million occurrences to read for each year
+        "FREQ=MINUTELY;BYHOUR=9",
+    ],
+)
+def test_closure_rules_that_cannot_be_read_are_refused(rule: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Closure(rule=rule, start=date(2026, 1, 1))
+    assert info.value.path == "rule"
+
+
+def test_a_closure_every_few_hours_still_picks_dates() -> None:
+    closure = Closure(rule="FREQ=HOURLY;INTERVAL=36;COUNT=4", start=date(2026, 1, 1))
+    assert closure.dates_in(2026) == (
+        date(2026, 1, 1),
+        date(2026, 1, 2),
+        date(2026, 1, 4),
+        date(2026, 1, 5),
+    )
+
+
 # -- bad input names the field ----------------------------------------------------
+
+
+@pytest.mark.parametrize("hours", [5, None, object()])
+def test_weekdays_hours_that_are_not_ranges_name_the_field(hours: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        BusinessCalendar.weekdays(hours, zone="UTC")  # type: ignore[arg-type]
+    assert info.value.path == "hours"
+
+
+def test_a_closure_name_is_text() -> None:
+    with pytest.raises(ValidationError) as info:
+        Closure(rule="FREQ=WEEKLY", start=date(2026, 1, 1), name=5)  # type: ignore[arg-type]
+    assert info.value.path == "name"
+
+
+@pytest.mark.parametrize("text", ["\u0660\u0669:00-10:00", "09:00-\uff11\uff10:00"])
+def test_time_ranges_take_ascii_digits_only(text: str) -> None:
+    # other scripts' digits would be stored as given and written back out
+    with pytest.raises(ValidationError):
+        TimeRange.parse(text)
 
 
 def test_an_unknown_weekday_in_an_hours_mapping_names_the_field() -> None:

@@ -94,7 +94,7 @@ _NEAR = 20
 # to the year 9997 first).
 _IDLE_YEARS = 100
 _fromtimestamp = datetime.fromtimestamp
-_TIME_RE = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
+_TIME_RE = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$", re.ASCII)
 
 
 class HolidaysUnavailable(DeskflowError, ImportError):
@@ -237,12 +237,18 @@ class TimeRange:
 
 def _normalise_time(text: str) -> str:
     """Accept 'H:MM' as a courtesy in text specs; fields stay strict."""
-    if re.match(r"^\d:\d{2}", text):
+    if re.match(r"^\d:\d{2}", text, re.ASCII):
         return "0" + text
     return text
 
 
 def _parse_ranges(spec: str | Iterable[str | TimeRange]) -> tuple[TimeRange, ...]:
+    if not isinstance(spec, (str, Iterable)):
+        raise ValidationError(
+            "expected ranges such as '09:00-12:00,13:00-17:00', "
+            f"got {type(spec).__name__}",
+            path="hours",
+        )
     items: Iterable[str | TimeRange] = (
         [part for part in spec.split(",") if part.strip()]
         if isinstance(spec, str)
@@ -370,6 +376,30 @@ def _until_in_utc(rule: str) -> str:
     return _FLOATING_UNTIL.sub(lambda m: f"{m[1]}{m[2]}{m[3] or 'T235959'}Z", rule)
 
 
+def _check_readable(rule: str) -> None:
+    """Refuse rules that dateutil would read for ever, or nearly.
+
+    A closure is read year by year, occurrence by occurrence: INTERVAL=0
+    never advances (dateutil loops), and a rule stepping by the second or
+    the minute has up to 31 million occurrences a year, all on dates that
+    a daily rule picks as well.
+    """
+    parts = dict(
+        part.partition("=")[::2] for part in rule.upper().split(";") if "=" in part
+    )
+    interval = parts.get("INTERVAL")
+    if interval is not None and int(interval) < 1:
+        raise ValidationError(
+            f"INTERVAL must be a positive number, got {interval}", path="rule"
+        )
+    if parts.get("FREQ") in {"SECONDLY", "MINUTELY"}:
+        raise ValidationError(
+            "a closure picks dates: use FREQ=DAILY or a longer step, "
+            f"not FREQ={parts['FREQ']}",
+            path="rule",
+        )
+
+
 def _to_rule_text(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
@@ -412,6 +442,10 @@ class Closure:
             raise ValidationError(
                 "give the first date in 'start', not in the rule", path="rule"
             )
+        if not isinstance(self.name, str):
+            raise ValidationError(
+                f"expected a string, got {type(self.name).__name__}", path="name"
+            )
         if "\n" in self.rule or "\r" in self.rule:
             # rrulestr would read further lines (EXDATE, RDATE) that then
             # fail, or silently count, only when the closure is first used
@@ -429,6 +463,7 @@ class Closure:
             )
         except (ValueError, TypeError) as exc:
             raise ValidationError(f"not an RFC 5545 rule: {exc}", path="rule") from None
+        _check_readable(self.rule)
         object.__setattr__(self, "_rruleset", parsed)
 
     def dates_in(self, year: int) -> tuple[date, ...]:
