@@ -10,6 +10,7 @@ midnight, by 30 minutes or on unusual days.
 
 from __future__ import annotations
 
+import json
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -518,3 +519,24 @@ def test_exotic_zones_agree_with_the_oracle(
             assert cal.elapsed(b, a) == -expected_elapsed
     periods = cal.open_periods(start, end)
     assert sum((p.duration for p in periods), timedelta(0)) == expected_elapsed
+
+
+@settings(max_examples=40)
+@given(calendars_and_anchors(), st.sampled_from(["", "UNTIL=20301231", "COUNT=2"]))
+def test_every_calendar_feature_round_trips_through_the_converter(
+    cal_and_anchor: tuple[BusinessCalendar, datetime], until: str
+) -> None:
+    cal, anchor = cal_and_anchor
+    closure = Closure(
+        rule="FREQ=MONTHLY;BYDAY=-1FR" + (f";{until}" if until else ""),
+        start=date(2026, 1, 1),
+        ranges="12:00:30-24:00",
+        name="team afternoon",
+    )
+    cal = attrs.evolve(cal, closures=(*cal.closures, closure))
+    data = to_dict(cal)
+    back = from_dict(json.loads(json.dumps(data)), BusinessCalendar)
+    assert back == cal
+    assert to_dict(back) == data
+    assert back.add(anchor, 3 * H) == cal.add(anchor, 3 * H)
+    assert back.elapsed(anchor - WEEK, anchor) == cal.elapsed(anchor - WEEK, anchor)
