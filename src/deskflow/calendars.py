@@ -446,6 +446,12 @@ class Closure:
             raise ValidationError(
                 f"expected a string, got {type(self.name).__name__}", path="name"
             )
+        if not self.ranges:
+            raise ValidationError(
+                "a closure closes at least one range of hours (leave 'ranges' "
+                "out to close whole days)",
+                path="ranges",
+            )
         if "\n" in self.rule or "\r" in self.rule:
             # rrulestr would read further lines (EXDATE, RDATE) that then
             # fail, or silently count, only when the closure is first used

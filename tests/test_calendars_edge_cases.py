@@ -296,6 +296,13 @@ def test_a_closure_name_is_text() -> None:
     assert info.value.path == "name"
 
 
+@pytest.mark.parametrize("ranges", ["", (), []])
+def test_a_closure_that_closes_no_hours_is_refused(ranges: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        Closure(rule="FREQ=WEEKLY", start=date(2026, 1, 1), ranges=ranges)  # type: ignore[arg-type]
+    assert info.value.path == "ranges"
+
+
 @pytest.mark.parametrize("text", ["\u0660\u0669:00-10:00", "09:00-\uff11\uff10:00"])
 def test_time_ranges_take_ascii_digits_only(text: str) -> None:
     # other scripts' digits would be stored as given and written back out
