@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from dateutil.rrule import rrulestr
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from calendar_oracle import NoOpenTime, Oracle
 from deskflow.calendars import (
     BusinessCalendar,
     CalendarRangeError,
@@ -421,70 +421,6 @@ def calendars_and_anchors(draw: st.DrawFn) -> tuple[BusinessCalendar, datetime]:
     return cal, anchor
 
 
-def _seconds(text: str) -> int:
-    hours, minutes = text.split(":")[:2]
-    return int(hours) * 3600 + int(minutes) * 60
-
-
-class Oracle:
-    """Open time by the definition, one minute at a time (tests only)."""
-
-    def __init__(self, cal: BusinessCalendar) -> None:
-        self.cal = cal
-        self.tz = ZoneInfo(cal.zone)
-        self.weekly = {h.weekday.index: h.ranges for h in cal.hours}
-        self.extra = {d.date: d.ranges for d in cal.extra_days}
-        self.closures = [
-            (
-                {
-                    o.date()
-                    for o in rrulestr(
-                        "RRULE:" + c.rule,
-                        dtstart=datetime(c.start.year, c.start.month, c.start.day),
-                    )
-                },
-                c.ranges,
-            )
-            for c in cal.closures
-        ]
-
-    def is_open(self, instant: datetime) -> bool:
-        local = instant.astimezone(self.tz)
-        day = local.date()
-        second = local.hour * 3600 + local.minute * 60 + local.second
-        if day in self.extra:
-            ranges = self.extra[day]
-        elif day in self.cal.holidays:
-            return False
-        else:
-            ranges = self.weekly.get(day.weekday(), ())
-        if not any(_seconds(r.start) <= second < _seconds(r.end) for r in ranges):
-            return False
-        return not any(
-            day in dates
-            and any(_seconds(r.start) <= second < _seconds(r.end) for r in closed)
-            for dates, closed in self.closures
-        )
-
-    def add(self, start: datetime, minutes: int) -> datetime:
-        at, used = start, 0
-        while used < abs(minutes):
-            if minutes > 0:
-                used += self.is_open(at)
-                at += MINUTE
-            else:
-                at -= MINUTE
-                used += self.is_open(at)
-        return at
-
-    def elapsed(self, start: datetime, end: datetime) -> timedelta:
-        count, at = 0, start
-        while at < end:
-            count += self.is_open(at)
-            at += MINUTE
-        return count * MINUTE
-
-
 def _same_instant_in_other_zones(cal: BusinessCalendar, at: datetime) -> list[datetime]:
     local = at.astimezone(cal.tzinfo)
     return [at, local, at.astimezone(ZoneInfo("Asia/Kolkata"))]
@@ -509,7 +445,10 @@ def test_exotic_zones_agree_with_the_oracle(
     start = anchor + offset * MINUTE
     end = start + span * MINUTE
     expected_elapsed = oracle.elapsed(start, end)
-    expected_add = oracle.add(start, minutes) if minutes else start
+    try:
+        expected_add = oracle.add(start, minutes) if minutes else start
+    except NoOpenTime:
+        assume(False)  # closures take every working hour near start
     for a in _same_instant_in_other_zones(cal, start):
         # a fresh calendar each time: every call builds its own tables
         fresh = BusinessCalendar(

@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from calendar_oracle import NoOpenTime, Oracle
 from deskflow.calendars import (
     BusinessCalendar,
     Closure,
@@ -135,70 +135,7 @@ def utc(value: datetime) -> datetime:
 durations = st.integers(0, 400 * 3600 * 10**6).map(lambda n: n * US)
 
 
-# -- the oracle -------------------------------------------------------------------
-
-
-def _seconds(text: str) -> int:
-    hours, minutes = text.split(":")
-    return int(hours) * 3600 + int(minutes) * 60
-
-
-class Oracle:
-    """Open time by the definition, one minute at a time (tests only)."""
-
-    def __init__(self, cal: BusinessCalendar) -> None:
-        self.cal = cal
-        self.tz = ZoneInfo(cal.zone)
-        self.weekly = {h.weekday.index: h.ranges for h in cal.hours}
-        self.extra = {d.date: d.ranges for d in cal.extra_days}
-        self.closures = [
-            (
-                {
-                    o.date()
-                    for o in rrulestr(
-                        "RRULE:" + c.rule,
-                        dtstart=datetime(c.start.year, c.start.month, c.start.day),
-                    ).between(datetime(2025, 1, 1), datetime(2028, 1, 1), inc=True)
-                },
-                c.ranges,
-            )
-            for c in cal.closures
-        ]
-
-    def is_open(self, instant: datetime) -> bool:
-        local = instant.astimezone(self.tz)
-        day = local.date()
-        second = local.hour * 3600 + local.minute * 60 + local.second
-        if day in self.extra:
-            ranges = self.extra[day]
-        elif day in self.cal.holidays:
-            return False
-        else:
-            ranges = self.weekly.get(day.weekday(), ())
-        if not any(_seconds(r.start) <= second < _seconds(r.end) for r in ranges):
-            return False
-        for dates, closed in self.closures:
-            if day in dates and any(
-                _seconds(r.start) <= second < _seconds(r.end) for r in closed
-            ):
-                return False
-        return True
-
-    def add(self, start: datetime, minutes: int) -> datetime:
-        at, used = start, 0
-        while True:
-            if self.is_open(at):
-                used += 1
-                if used == minutes:
-                    return at + MINUTE
-            at += MINUTE
-
-    def elapsed(self, start: datetime, end: datetime) -> timedelta:
-        count, at = 0, start
-        while at < end:
-            count += self.is_open(at)
-            at += MINUTE
-        return count * MINUTE
+# -- the oracle (tests/calendar_oracle.py) ------------------------------------------
 
 
 @settings(max_examples=40)
@@ -207,7 +144,10 @@ def test_add_agrees_with_the_oracle(
     cal: BusinessCalendar, start: datetime, minutes: int
 ) -> None:
     assume(cal.weekly_hours >= timedelta(minutes=minutes))
-    expected = Oracle(cal).add(start, minutes)
+    try:
+        expected = Oracle(cal).add(start, minutes)
+    except NoOpenTime:
+        assume(False)  # closures take every working hour near start
     assert utc(cal.add(start, minutes * MINUTE)) == utc(expected)
 
 
@@ -227,11 +167,11 @@ def test_is_open_and_next_open_agree_with_the_oracle(
 ) -> None:
     oracle = Oracle(cal)
     assert cal.is_open(start) == oracle.is_open(start)
-    opening = cal.next_open(start)
-    at = start
-    while not oracle.is_open(at):
-        at += MINUTE
-    assert utc(opening) == utc(at)
+    try:
+        expected = oracle.next_open(start)
+    except NoOpenTime:
+        assume(False)  # closures take every working hour near start
+    assert utc(cal.next_open(start)) == utc(expected)
 
 
 # -- algebraic properties of the fast path ---------------------------------------------
