@@ -324,10 +324,11 @@ def calendar_elapsed(settings: Settings) -> None:
 # -- section 3: SLA evaluation (deskflow.sla.evaluate) ------------------------------
 
 
-def _sla_ticket(rng: random.Random, n: int) -> Any:
+def _sla_ticket(rng: random.Random, n: int, sub_second: bool = False) -> Any:
     """An incident with exactly 20 timeline events: notes to the customer, holds
     awaiting the customer or a vendor, an escalation, priority changes, a
-    resolution and, for some, a reopen."""
+    resolution and, for some, a reopen. ``sub_second`` gives every instant
+    a microsecond part, as instants taken from a running clock have."""
     from deskflow import (
         Customer,
         Handoff,
@@ -354,6 +355,8 @@ def _sla_ticket(rng: random.Random, n: int) -> Any:
     at = datetime(2026, 3, 2, 8, 30, tzinfo=TZ) + timedelta(
         days=rng.randint(0, 20), minutes=rng.randint(0, 600)
     )
+    if sub_second:
+        at += timedelta(microseconds=rng.randint(1, 999_999))
     inc = Incident.open(
         id=f"t-{n}",
         summary="printer offline",
@@ -448,6 +451,18 @@ def sla_evaluate(settings: Settings) -> None:
         for t, at in pairs:
             evaluate(t, at=at, policy=policy)
         return len(pairs)
+
+    # the same timelines with a microsecond part on every instant
+    sub_rng = random.Random(11)
+    sub_pairs = [
+        (t, t.updated_at + timedelta(days=i % 2))
+        for i, t in enumerate(_sla_ticket(sub_rng, n, True) for n in range(count))
+    ]
+
+    def run_sub_second() -> int:
+        for t, at in sub_pairs:
+            evaluate(t, at=at, policy=policy)
+        return len(sub_pairs)
 
     def run_states() -> int:
         for t, at in pairs:
@@ -553,8 +568,8 @@ def sla_evaluate(settings: Settings) -> None:
             sum(range(100))
         return 100
 
-    full, states, floor, calendar_work = side_by_side(
-        [run_full, run_states, run_floor, run_calendar_work], settings
+    full, sub_second, states, floor, calendar_work = side_by_side(
+        [run_full, run_sub_second, run_states, run_floor, run_calendar_work], settings
     )
     floor_and_calendar = 1 / (1 / floor + 1 / calendar_work)
     elapsed = ops_per_second(run_elapsed, settings)
@@ -570,6 +585,7 @@ def sla_evaluate(settings: Settings) -> None:
             [name, fmt_rate(rate), f"{1e6 / rate:.1f}", f"{elapsed / rate:.1f}"]
             for name, rate in (
                 ("evaluate (with alerts)", full),
+                ("evaluate, sub-second instants", sub_second),
                 ("evaluate (alerts=False)", states),
                 ("floor: read events, build results", floor),
                 (

@@ -141,3 +141,36 @@ def test_a_promise_falls_due_at_its_real_instant(a: datetime, b: datetime) -> No
     assert c.state_at(due) is CommitmentState.PENDING
     after = (to_utc(due) + tick).astimezone(LONDON)
     assert c.state_at(after) is CommitmentState.OVERDUE
+
+
+# Integer instants (UTC microseconds) within three hours of a fall-back or a
+# spring-forward, with any sub-second part, in zones whose clocks go back by
+# an hour (London), by 30 minutes (Lord Howe) and forward at midnight (Santiago).
+_ZONE_EDGES = [
+    (ZoneInfo("Europe/London"), datetime(2020, 10, 25, 1, 0, tzinfo=timezone.utc)),
+    (ZoneInfo("Europe/London"), datetime(2020, 3, 29, 1, 0, tzinfo=timezone.utc)),
+    (ZoneInfo("Australia/Lord_Howe"), datetime(2020, 4, 4, 15, 0, tzinfo=timezone.utc)),
+    (ZoneInfo("America/Santiago"), datetime(2020, 9, 6, 4, 0, tzinfo=timezone.utc)),
+]
+
+
+@given(
+    st.sampled_from(_ZONE_EDGES),
+    st.integers(-3 * 3600 * 10**6, 3 * 3600 * 10**6),
+)
+def test_integer_instants_convert_to_the_same_instant_and_fold(
+    edge: tuple[ZoneInfo, datetime], offset: int
+) -> None:
+    from deskflow.sla import _datetime, _us
+
+    zone, transition = edge
+    u = _us(transition) + offset
+    got = _datetime(u, zone)
+    expected = (transition + timedelta(microseconds=offset)).astimezone(zone)
+    assert got.tzinfo is zone
+    assert _us(got) == u
+    # == compares wall times within one zone: check the fold as well
+    assert (got.replace(tzinfo=None), got.fold) == (
+        expected.replace(tzinfo=None),
+        expected.fold,
+    )
