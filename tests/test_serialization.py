@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from deskflow import Customer, Incident, Problem, ServiceRequest, Ticket
 from deskflow.errors import NaiveDatetimeError, SchemaVersionError, ValidationError
-from deskflow.serialization import dumps, from_dict, loads, make_converter, to_dict
+from deskflow.serialization import (
+    dumps,
+    format_duration,
+    from_dict,
+    loads,
+    make_converter,
+    parse_duration,
+    to_dict,
+)
 from deskflow.testing import strategies as ds
 from deskflow.tickets import INCIDENT_LIFECYCLE, Lifecycle, TicketKind
 from deskflow.tickets.events import EVENT_TYPES, Event
@@ -257,6 +265,42 @@ def test_garbage_json_is_a_validation_error(text: str, words: str) -> None:
     with pytest.raises(ValidationError, match=words) as info:
         loads(text, Incident)
     assert info.value.path == "$"
+
+
+def test_json_nested_past_the_parser_limit_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="nested too deeply") as info:
+        loads("[" * 100_000 + "]" * 100_000, Incident)
+    assert info.value.path == "$"
+
+
+@given(st.timedeltas())
+def test_every_duration_round_trips_through_its_iso_8601_text(value: timedelta) -> None:
+    assert parse_duration(format_duration(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("PT1.5H", "not an ISO 8601 duration"),
+        ("P1Y", "not an ISO 8601 duration"),
+        ("PT", "not an ISO 8601 duration"),
+        ("PT99999999999999999999H", "out of range"),
+        ("P1000000000D", "out of range"),
+    ],
+)
+def test_a_bad_duration_is_a_validation_error(text: str, words: str) -> None:
+    with pytest.raises(ValidationError, match=words):
+        parse_duration(text)
+
+
+def test_a_duration_out_of_range_in_a_document_names_its_field() -> None:
+    from deskflow.sla import SlaPolicy, default_policy
+
+    data = to_dict(default_policy())
+    data["rules"][0]["targets"][0]["within"] = "PT99999999999999999999H"
+    with pytest.raises(ValidationError, match="out of range") as info:
+        from_dict(data, SlaPolicy)
+    assert info.value.path == "$.rules[0].targets[0].within"
 
 
 def test_a_newer_schema_is_refused_before_anything_else() -> None:

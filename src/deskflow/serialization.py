@@ -119,26 +119,33 @@ def format_duration(value: timedelta) -> str:
 def parse_duration(text: str) -> timedelta:
     """Parse an ISO 8601 duration of weeks, days, hours, minutes and seconds.
 
-    Years and months are refused: they have no fixed length.
+    Years and months are refused: they have no fixed length. Text that is
+    not such a duration, or one longer than :class:`~datetime.timedelta`
+    holds, raises :class:`~deskflow.errors.ValidationError`.
 
     >>> parse_duration("PT1H30M"), parse_duration("-P1DT0.5S")
     (datetime.timedelta(seconds=5400), datetime.timedelta(days=-2, seconds=86399, microseconds=500000))
     """
     match = _DURATION.match(text) if isinstance(text, str) else None
     if match is None or text in ("P", "-P") or text.endswith("T"):
-        raise ValueError(
+        raise ValidationError(
             f"not an ISO 8601 duration of days/hours/minutes/seconds: {text!r} (e.g. 'PT4H')"
         )
     parts = match.groupdict()
     fraction = (parts["fraction"] or "").ljust(6, "0")
-    value = timedelta(
-        weeks=int(parts["weeks"] or 0),
-        days=int(parts["days"] or 0),
-        hours=int(parts["hours"] or 0),
-        minutes=int(parts["minutes"] or 0),
-        seconds=int(parts["seconds"] or 0),
-        microseconds=int(fraction or 0),
-    )
+    try:
+        value = timedelta(
+            weeks=int(parts["weeks"] or 0),
+            days=int(parts["days"] or 0),
+            hours=int(parts["hours"] or 0),
+            minutes=int(parts["minutes"] or 0),
+            seconds=int(parts["seconds"] or 0),
+            microseconds=int(fraction or 0),
+        )
+    except OverflowError:
+        raise ValidationError(
+            f"duration {text!r} out of range: at most 999999999 days either way"
+        ) from None
     return -value if parts["sign"] else value
 
 
@@ -635,6 +642,8 @@ def loads(
     """
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ValidationError("not valid JSON: nested too deeply", path="$") from None
     except (ValueError, TypeError) as exc:
         message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         where = (
