@@ -248,3 +248,63 @@ def test_recurrence_policy_round_trips(
         threshold=threshold, window=timedelta(days=days), bases=tuple(bases)
     )
     assert loads(dumps(policy), RecurrencePolicy) == policy
+
+
+@pytest.mark.parametrize(
+    ("bases", "path"),
+    [
+        (("asset",), "bases[0]"),
+        ("asset", "bases"),
+        ((), "bases"),
+        ((RecurrenceBasis.ASSET, RecurrenceBasis.ASSET), "bases"),
+        ([RecurrenceBasis.ASSET], "bases"),
+    ],
+)
+def test_recurrence_bases_are_checked(bases: Any, path: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        RecurrencePolicy(bases=bases)
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize("now", [datetime(1, 1, 2, tzinfo=timezone.utc), day(61)])
+def test_a_window_reaching_before_the_first_year_counts_everything(
+    now: datetime,
+) -> None:
+    tickets = [
+        incident(f"i-{n}", now - timedelta(hours=n), asset=UNIT) for n in (3, 2, 1)
+    ]
+    policy = RecurrencePolicy(
+        window=timedelta(days=999_999_999), bases=(RecurrenceBasis.ASSET,)
+    )
+    (finding,) = detect_recurrence(tickets, at=now, policy=policy)
+    assert finding.ticket_ids == ("i-3", "i-2", "i-1")
+    store = MemoryStore()
+    for t in tickets:
+        store.add(t)
+    (again,) = recurrence_for(store, tickets[0], at=now, policy=policy)
+    assert again == finding
+
+
+@pytest.mark.parametrize(
+    ("window", "words"),
+    [
+        (timedelta(days=90), "within 90 days:"),
+        (timedelta(days=1), "within 1 day:"),
+        (timedelta(hours=36), "within 36 hours:"),
+        (timedelta(minutes=90), "within PT1H30M:"),
+    ],
+)
+def test_the_suggestion_names_the_window(window: timedelta, words: str) -> None:
+    tickets = [incident(f"i-{n}", day(0) + timedelta(minutes=n)) for n in range(3)]
+    policy = RecurrencePolicy(window=window)
+    (finding,) = detect_recurrence(
+        tickets, at=day(0) + timedelta(minutes=5), policy=policy
+    )
+    assert words in finding.suggestion
+
+
+def test_a_customer_id_with_a_slash_is_named_whole() -> None:
+    who = Customer(id="org/42", name="Org")
+    tickets = [incident(f"i-{n}", day(n), customer=who) for n in range(3)]
+    (finding,) = detect_recurrence(tickets, at=day(3))
+    assert "customer org/42 (printing)" in finding.suggestion

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import attrs
 
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
+from deskflow.serialization import format_duration
 from deskflow.storage.protocol import Order, TicketQuery, TicketStore
 from deskflow.tickets.model import Ticket
 from deskflow.tickets.notes import ErrorMessage, Step
@@ -242,21 +243,45 @@ def _positive(
         raise ValidationError("must be a positive duration", path="window")
 
 
+def _bases(
+    instance: object,
+    attribute: attrs.Attribute[tuple[RecurrenceBasis, ...]],
+    value: tuple[RecurrenceBasis, ...],
+) -> None:
+    if not isinstance(value, tuple) or not value:
+        raise ValidationError(
+            "must be a non-empty tuple of RecurrenceBasis", path="bases"
+        )
+    for index, basis in enumerate(value):
+        if not isinstance(basis, RecurrenceBasis):
+            raise ValidationError(
+                f"expected a RecurrenceBasis, got {basis!r}", path=f"bases[{index}]"
+            )
+        if basis in value[:index]:
+            raise ValidationError(f"{basis.value!r} is listed twice", path="bases")
+
+
 @attrs.frozen(kw_only=True)
 class RecurrencePolicy:
     """``threshold`` incidents on the same basis opened within ``window`` make a finding.
+
+    ``bases`` lists what the incidents must have in common, each at most once.
 
     >>> RecurrencePolicy(threshold=1)
     Traceback (most recent call last):
     ...
     deskflow.errors.ValidationError: threshold: must be an integer of at least 2
+    >>> RecurrencePolicy(bases=("asset",))
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: bases[0]: expected a RecurrenceBasis, got 'asset'
     """
 
     threshold: int = attrs.field(default=3, validator=_at_least_two)
     window: timedelta = attrs.field(default=timedelta(days=90), validator=_positive)
-    bases: tuple[RecurrenceBasis, ...] = (
-        RecurrenceBasis.ASSET,
-        RecurrenceBasis.CUSTOMER_CATEGORY,
+    bases: tuple[RecurrenceBasis, ...] = attrs.field(
+        default=(RecurrenceBasis.ASSET, RecurrenceBasis.CUSTOMER_CATEGORY),
+        validator=_bases,
     )
 
 
@@ -296,6 +321,25 @@ class RecurrenceFinding:
         return len(self.ticket_ids)
 
 
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _window_start(end: datetime, window: timedelta) -> datetime:
+    """``end - window``, or the earliest instant when the window reaches past it."""
+    return end - window if end - _EARLIEST > window else _EARLIEST
+
+
+def _window_text(window: timedelta) -> str:
+    """``90 days``, ``1 day``, ``36 hours`` or an ISO 8601 duration."""
+    days, rest = divmod(window, timedelta(days=1))
+    if not rest:
+        return f"{days} day" + ("s" if days != 1 else "")
+    hours, rest = divmod(window, timedelta(hours=1))
+    if not rest:
+        return f"{hours} hour" + ("s" if hours != 1 else "")
+    return format_duration(window)
+
+
 def _key(ticket: Ticket, basis: RecurrenceBasis) -> str | None:
     if basis is RecurrenceBasis.ASSET:
         return ticket.asset.serial if ticket.asset is not None else None
@@ -322,7 +366,7 @@ def detect_recurrence(
     ensure_aware(at, "at")
     rules = policy or RecurrencePolicy()
     end = to_utc(at)
-    start = end - rules.window
+    start = _window_start(end, rules.window)
     groups: dict[tuple[RecurrenceBasis, str], list[Ticket]] = {}
     seen: set[str] = set()
     for ticket in tickets:
@@ -350,17 +394,17 @@ def detect_recurrence(
         what = (
             f"unit {key}"
             if lemon
-            else f"customer {key.split('/')[0]} ({found[0].category})"
+            else f"customer {found[0].customer.id} ({found[0].category})"
         )
-        days = rules.window.days or rules.window
+        within = _window_text(rules.window)
         if problems:
             suggestion = (
-                f"{len(found)} incidents on {what} within {days} days: link them to "
+                f"{len(found)} incidents on {what} within {within}: link them to "
                 f"problem {', '.join(problems)}"
             )
         else:
             suggestion = (
-                f"{len(found)} incidents on {what} within {days} days: open a problem "
+                f"{len(found)} incidents on {what} within {within}: open a problem "
                 "and link them"
             )
         if lemon:
@@ -410,7 +454,7 @@ def recurrence_for(
         query = attrs.evolve(
             base,
             kinds=frozenset({TicketKind.INCIDENT}),
-            opened_from=to_utc(at) - rules.window,
+            opened_from=_window_start(to_utc(at), rules.window),
             limit=10_000,
         )
         cursor: str | None = None
