@@ -106,6 +106,10 @@ class MemoryStore:
     def save(self, ticket: Ticket, *, expected_version: int) -> None:
         """Replace the stored ticket if it is still at ``expected_version``.
 
+        The ticket must continue the stored history: its first
+        ``expected_version`` events must be the stored ones, or
+        ``ConcurrencyConflict`` (nothing is replaced).
+
         >>> from deskflow.tickets.model import _demo_ticket, _T0
         >>> store = MemoryStore()
         >>> t = _demo_ticket()
@@ -128,6 +132,12 @@ class MemoryStore:
                     ticket.id, expected=expected_version, actual=stored.version
                 )
             if ticket.version > expected_version:
+                if stored.timeline != ticket.timeline[:expected_version]:
+                    # Not built on the stored history: refuse rather than
+                    # drop the stored events.
+                    raise ConcurrencyConflict(
+                        ticket.id, expected=expected_version, actual=stored.version
+                    )
                 self._tickets[ticket.id] = ticket
 
     # -- reads -----------------------------------------------------------------

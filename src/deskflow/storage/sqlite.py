@@ -185,9 +185,10 @@ def _update_head_sql(changed: tuple[int, ...], *, checked: bool) -> str:
 
     Only changed columns are named in SET: SQLite rewrites the entry of every
     index on a column named there, even for an equal value. ``checked`` adds
-    a WHERE that holds only if the row has the version read and every other
-    column already has its new value: then the update leaves exactly the new
-    head, and otherwise it changes no row at all.
+    a WHERE that holds only if the row has the version read, every other
+    column already has its new value and the stored last event is, to the
+    byte, the ticket's event at that version: then the update leaves exactly
+    the new head, and otherwise it changes no row at all.
     """
     assignments = ", ".join(f"{_MUTABLE_COLUMNS[i]} = ?" for i in changed)
     sql = f"UPDATE tickets SET {assignments} WHERE id = ?"
@@ -197,7 +198,12 @@ def _update_head_sql(changed: tuple[int, ...], *, checked: bool) -> str:
             for i, column in enumerate(_MUTABLE_COLUMNS)
             if i not in changed
         ]
-        sql += " AND version = ?" + "".join(others)
+        sql += (
+            " AND version = ?"
+            + "".join(others)
+            + " AND EXISTS (SELECT 1 FROM events WHERE ticket_id = tickets.id"
+            " AND seq = tickets.version AND data = ?)"
+        )
     return sql
 
 
@@ -683,8 +689,11 @@ class SQLiteStore:
 
         The version is checked inside the write transaction: if another
         thread or process saved first, ``ConcurrencyConflict`` and nothing
-        is written. A ticket with no events after ``expected_version`` has
-        nothing to save: its version is checked and nothing is written.
+        is written. The ticket must continue the stored history: its event
+        at ``expected_version`` must be the stored last event (one indexed
+        lookup, whatever the history's length), or ``ConcurrencyConflict``.
+        A ticket with no events after ``expected_version`` has nothing to
+        save: its version is checked and nothing is written.
 
         >>> from deskflow.tickets.model import _demo_ticket, _T0
         >>> store = SQLiteStore(":memory:")
@@ -711,7 +720,16 @@ class SQLiteStore:
         sql, set_values, other_values = _GUESSES[
             any(e.status is not None for e in new_events)
         ]
-        guess = (*set_values(new), ticket.id, expected_version, *other_values(new))
+        # The stored last event as this ticket has it: the save continues the
+        # stored history only if the two are the same event.
+        last = self._unstructure_event(ticket.timeline[expected_version - 1])
+        guess = (
+            *set_values(new),
+            ticket.id,
+            expected_version,
+            *other_values(new),
+            last,
+        )
         # One transaction, written out rather than through _write: a save is
         # the hot path, and its statements go through one reused cursor.
         with self._lock:
@@ -727,7 +745,7 @@ class SQLiteStore:
                     # touches no row when the guess or the version is wrong.
                     cur.execute(sql, guess)
                     if cur.rowcount != 1:
-                        self._update_head(cur, ticket.id, expected_version, new)
+                        self._update_head(cur, ticket, expected_version, new, last)
                     if len(rows) == 1:
                         cur.execute(_INSERT_EVENT, rows[0])
                     elif rows:
@@ -760,15 +778,39 @@ class SQLiteStore:
                 ticket_id, expected=expected_version, actual=found[0]
             )
 
-    @staticmethod
     def _update_head(
-        cur: sqlite3.Cursor, ticket_id: str, expected_version: int, new: Sequence[Any]
+        self,
+        cur: sqlite3.Cursor,
+        ticket: Ticket,
+        expected_version: int,
+        new: Sequence[Any],
+        last: str,
     ) -> None:
-        """Check the stored version and set the head columns that changed."""
+        """Check the stored version and last event, and set the head columns that changed.
+
+        ``last`` is the ticket's event at ``expected_version`` as this store
+        writes it. A stored row with other text (written by another converter
+        or deskflow version) is read and compared as an event.
+        """
+        ticket_id = ticket.id
         found = cur.execute(_SELECT_HEAD, (ticket_id,)).fetchone()
         if found is None:
             raise TicketNotFound(ticket_id)
         if found[0] != expected_version:
+            raise ConcurrencyConflict(
+                ticket_id, expected=expected_version, actual=found[0]
+            )
+        stored = cur.execute(
+            "SELECT data FROM events WHERE ticket_id = ? AND seq = ?",
+            (ticket_id, expected_version),
+        ).fetchone()
+        if stored is None or (
+            stored[0] != last
+            and self._structure_event(stored[0])
+            != ticket.timeline[expected_version - 1]
+        ):
+            # The ticket was not built on the stored history: its events
+            # would follow events that are not the ones stored.
             raise ConcurrencyConflict(
                 ticket_id, expected=expected_version, actual=found[0]
             )

@@ -649,6 +649,23 @@ class StoreContract(unittest.TestCase):
         self.assertEqual((caught.exception.expected, caught.exception.actual), (2, 1))
         self.assertEqual(self.store.get("t-1"), t1)
 
+    def test_save_not_built_on_the_stored_history_is_refused(self) -> None:
+        # Bob read version 2; Ann saved version 3; Bob claims to have read 3.
+        t2 = _open("t-1").start_work(at=_h(1), actor=_ACTOR)
+        self.store.add(t2)
+        anns = t2.add_note(_note("ann was here", _h(2), "ann"))
+        self.store.save(anns, expected_version=2)
+        # Bob's third event has Ann's instant and kind, but it is not hers.
+        bobs = t2.add_note(_note("bob was here", _h(2), "bob")).assign(
+            assignee="bob", at=_h(3), actor="bob"
+        )
+        with self.assertRaises(ConcurrencyConflict) as caught:
+            self.store.save(bobs, expected_version=3)
+        self.assertEqual((caught.exception.expected, caught.exception.actual), (3, 3))
+        self.assertEqual(self.store.get("t-1"), anns)
+        self.assertEqual(self.store.timeline("t-1"), anns.timeline)
+        self.assertEqual(self.store.count(TicketQuery(assignee="bob")), 0)
+
     def test_retry_after_a_conflict_succeeds(self) -> None:
         t1 = _open("t-1")
         self.store.add(t1)
