@@ -194,3 +194,54 @@ def test_only_the_reported_version_is_flagged(versions: list[int]) -> None:
         assert (report is not None) == (v in versions)
         if report is not None:
             assert report.reason == f"v{v}"
+
+
+@pytest.mark.parametrize("categories", [(5,), ("printing", None), [b"printing"]])
+def test_categories_that_are_not_text_are_refused_not_converted(
+    categories: object,
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        Article(id="KB-9", title="t", categories=categories)  # type: ignore[arg-type]
+    assert info.value.path.startswith("categories")
+
+
+def test_an_outdated_report_needs_an_aware_instant() -> None:
+    from deskflow.knowledge import OutdatedReport
+
+    with pytest.raises(ValidationError) as info:
+        OutdatedReport(
+            article_id="KB-1",
+            version=1,
+            ticket_id="t-1",
+            reported_by="a-tom",
+            at=datetime(2026, 3, 2, 9, 0),
+            reason="old",
+        )
+    assert info.value.path == "at"
+
+
+@pytest.mark.parametrize(("version", "words"), [(0, "from 1"), (3, "no version 3 yet")])
+def test_only_a_version_the_article_has_had_can_be_reported(
+    version: int, words: str
+) -> None:
+    with pytest.raises(ValidationError, match=words) as info:
+        KB.report_outdated(
+            "KB-1",
+            ticket=worked_ticket(),
+            at=at(50),
+            actor="a-tom",
+            reason="old",
+            version=version,
+        )
+    assert info.value.path == "version"
+    assert (
+        KB.report_outdated(
+            "KB-1",
+            ticket=worked_ticket(),
+            at=at(50),
+            actor="a-tom",
+            reason="old",
+            version=1,
+        ).outdated("KB-1", 1)
+        is not None
+    )

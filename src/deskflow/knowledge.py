@@ -25,7 +25,7 @@ from datetime import datetime
 
 import attrs
 
-from deskflow._validators import non_empty, to_tuple, tuple_of
+from deskflow._validators import aware, non_empty, to_tuple, tuple_of
 from deskflow.clock import ensure_aware
 from deskflow.errors import ValidationError
 from deskflow.tickets import events as ev
@@ -63,8 +63,11 @@ def _positive_version(
 
 
 def _sorted_unique(value: object) -> object:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return tuple(sorted({str(v) for v in value}))
+    # Only text is sorted: anything else goes to the validator as it came.
+    if isinstance(value, (list, tuple, set, frozenset)) and all(
+        isinstance(v, str) for v in value
+    ):
+        return tuple(sorted(set(value)))
     return value
 
 
@@ -98,7 +101,7 @@ class OutdatedReport:
     version: int = attrs.field(validator=_positive_version)
     ticket_id: str = attrs.field(validator=non_empty)
     reported_by: str = attrs.field(validator=non_empty)
-    at: datetime
+    at: datetime = attrs.field(validator=aware)
     reason: str = attrs.field(validator=non_empty)
 
 
@@ -258,6 +261,8 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Flag an article's version (default: the current one) as outdated.
 
+        ``version`` must be one the article has had (1 to its current one).
+
         >>> from deskflow._demo import build_case, START
         >>> kb = KnowledgeBase(articles=(Article(id="KB-0042", title="Printer offline"),))
         >>> kb = kb.report_outdated("KB-0042", ticket=build_case(), at=START, actor="a-tom",
@@ -267,9 +272,21 @@ class KnowledgeBase:
         """
         ensure_aware(at, "at")
         article = self.article(article_id)
+        if version is None:
+            version = article.version
+        elif (
+            not isinstance(version, bool)
+            and isinstance(version, int)
+            and version > article.version
+        ):
+            raise ValidationError(
+                f"{article_id} is at version {article.version}; it has no "
+                f"version {version} yet",
+                path="version",
+            )
         report = OutdatedReport(
             article_id=article_id,
-            version=version or article.version,
+            version=version,
             ticket_id=ticket.id,
             reported_by=actor,
             at=at,
