@@ -373,3 +373,54 @@ def test_every_filter_at_once_pages_like_the_reference(
             event(f"{min(len(want), 5)} found")
             assert _walk(store, query) == want
             assert store.count(query) == reference.count(query) == len(want)
+
+
+@pytest.mark.parametrize(
+    ("value", "cause"),
+    [
+        ("deskflow_no_such_backend_module:open_store", ModuleNotFoundError),
+        ("deskflow.storage:no_such_factory", AttributeError),
+    ],
+)
+def test_an_entry_point_that_fails_to_load_is_a_storage_error(
+    value: str, cause: type[Exception], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata
+
+    point = importlib.metadata.EntryPoint(
+        name="Acme", value=value, group="deskflow.stores"
+    )
+    with pytest.raises(cause):
+        point.load()
+
+    def entry_points(*, group: str) -> list[importlib.metadata.EntryPoint]:
+        return [point] if group == "deskflow.stores" else []
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    with pytest.raises(StorageError) as info:
+        open_store("ACME://desk")
+    assert not isinstance(info.value, ValidationError)
+    assert type(info.value.__cause__) is cause
+    message = str(info.value)
+    assert "'acme://'" in message
+    assert value in message
+    assert "deskflow.stores" in message
+
+
+def test_an_entry_point_whose_module_raises_on_import_is_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata
+
+    (tmp_path / "deskflow_broken_backend.py").write_text(
+        "raise RuntimeError('the driver is missing')\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    point = importlib.metadata.EntryPoint(
+        name="broken", value="deskflow_broken_backend:open", group="deskflow.stores"
+    )
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda *, group: [point])
+    with pytest.raises(StorageError, match="the driver is missing") as info:
+        open_store("broken://x")
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert "broken" in str(info.value)

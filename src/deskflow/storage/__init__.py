@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from deskflow.errors import ValidationError
+from deskflow.errors import StorageError, ValidationError
 from deskflow.storage.jsonl import ImportLineError, export_jsonl, import_jsonl
 from deskflow.storage.memory import MemoryStore
 from deskflow.storage.protocol import (
@@ -64,6 +64,9 @@ def open_store(url: str, **options: Any) -> TicketStore:
     Raises:
         ValidationError: the URL has no scheme, no backend serves it, or
             an ``sqlite://`` URL has a query string or fragment.
+        StorageError: the entry point registered for the scheme cannot be
+            loaded (its module fails to import, or lacks the factory); the
+            original exception is the ``__cause__``.
 
     >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -123,5 +126,14 @@ def _entry_point(scheme: str) -> Any:
 
     for point in entry_points(group=ENTRY_POINT_GROUP):
         if point.name.lower() == scheme:
-            return point.load()
+            try:
+                return point.load()
+            except Exception as exc:  # the backend's import, not ours
+                raise StorageError(
+                    f"the store backend for {scheme + '://'!r} cannot be loaded: "
+                    f"entry point {point.name} = {point.value!r} in the "
+                    f"{ENTRY_POINT_GROUP!r} group raised {type(exc).__name__}: "
+                    f"{exc}; check that the package providing it and its "
+                    "dependencies are installed"
+                ) from exc
     return None
