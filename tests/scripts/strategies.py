@@ -206,3 +206,42 @@ def scripts(draw: st.DrawFn) -> CallScript:
     return CallScript(
         name=draw(TEXT), phases=tuple(out), identity=DEFAULT_IDENTITY_POLICIES
     )
+
+
+@st.composite
+def sensitive_steps(
+    draw: st.DrawFn,
+    sensitive_ids: tuple[str, ...] = (),
+    other_ids: tuple[str, ...] = (),
+) -> StepTaken:
+    """A step by the desk (not the customer) that needs account or privileged assurance.
+
+    Either the event says so itself, or it names (``step_id``) one of
+    ``sensitive_ids``, script steps marked sensitive.
+    """
+    step = st.builds(
+        Step,
+        action=ACTIONS,
+        outcome=st.sampled_from(list(StepOutcome)),
+        why=st.sampled_from(["", "because"]),
+        by_customer=st.just(False),
+    )
+    own = st.builds(
+        StepTaken,
+        at=AT,
+        step=step,
+        explained=st.booleans(),
+        sensitivity=st.sampled_from([Sensitivity.ACCOUNT, Sensitivity.PRIVILEGED]),
+        step_id=st.none() | st.sampled_from(other_ids or ("none",)),
+    )
+    if not sensitive_ids:
+        return draw(own)
+    scripted = st.builds(
+        StepTaken,
+        at=AT,
+        step=step,
+        explained=st.booleans(),
+        sensitivity=st.sampled_from(list(Sensitivity)),
+        step_id=st.sampled_from(sensitive_ids),
+    )
+    return draw(own | scripted)

@@ -286,7 +286,8 @@ class StepTaken(CallEventBase):
     ``step.by_customer`` records a step the customer says they already tried.
     ``explained`` is True when the agent told the customer why this direction
     was taken. ``sensitivity`` marks an action that needs identity assurance
-    (a password reset is ``ACCOUNT``).
+    (a password reset is ``ACCOUNT``); a step taken from a script step
+    (``step_id``) needs at least the sensitivity of that step.
 
     >>> from datetime import datetime, timezone
     >>> from deskflow.tickets.notes import StepOutcome

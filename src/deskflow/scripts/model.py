@@ -567,17 +567,13 @@ def _check_script(script: CallScript) -> None:
         raise ScriptDefinitionError(
             "one identity policy per sensitivity", path="identity"
         )
-    if script.identity:
-        for step in steps:
-            if (
-                step.sensitivity.rank > 0
-                and script.policy_for(step.sensitivity) is None
-            ):
-                raise ScriptDefinitionError(
-                    f"step {step.id!r} needs {step.sensitivity.value} identity "
-                    "assurance but no policy covers it",
-                    path="identity",
-                )
+    for step in steps:
+        if step.sensitivity.rank > 0 and script.policy_for(step.sensitivity) is None:
+            raise ScriptDefinitionError(
+                f"step {step.id!r} needs {step.sensitivity.value} identity "
+                "assurance but no policy covers it",
+                path="identity",
+            )
 
 
 # -- loading -----------------------------------------------------------------

@@ -550,15 +550,33 @@ class _Reviewer:
                 "customer follow the direction taken.",
                 index,
             )
-        if event.sensitivity.rank > 0:
-            policy = self.script.policy_for(event.sensitivity)
-            if policy is not None:
+        # A step taken from a script step needs at least the assurance the script
+        # asks for there, whatever the event itself says.
+        sensitivity = event.sensitivity
+        scripted = (
+            self.script_steps.get(event.step_id) if event.step_id is not None else None
+        )
+        if scripted is not None and scripted.sensitivity.rank > sensitivity.rank:
+            sensitivity = scripted.sensitivity
+        if sensitivity.rank > 0:
+            policy = self.script.policy_for(sensitivity)
+            if policy is None:
+                # Fail closed: no policy of the script could have validated it.
+                self.add(
+                    "identity-not-validated",
+                    event.at,
+                    f"'{event.step.action}' is {sensitivity.value}-sensitive but "
+                    f"script {self.script.name!r} has no identity policy that covers "
+                    f"it: validate identity with a {sensitivity.value} policy first.",
+                    index,
+                )
+            else:
                 missing = policy.missing(self.records)
                 if missing:
                     self.add(
                         "identity-not-validated",
                         event.at,
-                        f"'{event.step.action}' is {event.sensitivity.value}-sensitive: "
+                        f"'{event.step.action}' is {sensitivity.value}-sensitive: "
                         f"validate identity with the {policy.name} policy first "
                         f"(missing: {'; '.join(missing)}).",
                         index,

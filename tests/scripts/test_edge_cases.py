@@ -1,0 +1,158 @@
+"""Edge cases of call scripts, recorded calls and review: bad input, huge values, zones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import given
+
+from deskflow.scripts import (
+    DEFAULT_IDENTITY_POLICIES,
+    DEFAULT_SCRIPT,
+    Call,
+    CallClosed,
+    CallScript,
+    Greeted,
+    IdentityChecked,
+    IdentityPolicy,
+    Phase,
+    ScriptDefinitionError,
+    ScriptPhase,
+    ScriptStep,
+    Sensitivity,
+    StepKind,
+    StepTaken,
+    VerificationOutcome,
+    VerificationRecord,
+    Verifier,
+    review,
+)
+from deskflow.tickets import Step, StepOutcome
+
+from .strategies import T0, calls, sensitive_steps
+
+PASSED = VerificationOutcome.PASSED
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def start(when: datetime = T0) -> Call:
+    return Call.start(id="c-edge", at=when, agent="a-1")
+
+
+def rules(call: Call, script: CallScript = DEFAULT_SCRIPT, **kw: Any) -> list[str]:
+    return [f.rule for f in review(call, script, **kw)]
+
+
+def reset_script(identity: tuple[IdentityPolicy, ...]) -> CallScript:
+    return CallScript(
+        name="password-reset",
+        identity=identity,
+        phases=(
+            ScriptPhase(
+                phase=Phase.GREETING,
+                steps=(ScriptStep(id="greet", kind=StepKind.STATEMENT, text="Hello"),),
+            ),
+            ScriptPhase(
+                phase=Phase.RESOLUTION,
+                steps=(
+                    ScriptStep(
+                        id="reset",
+                        kind=StepKind.ACTION,
+                        text="Reset the password",
+                        sensitivity=Sensitivity.ACCOUNT,
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def taken(minutes: float, **kw: Any) -> StepTaken:
+    return StepTaken(
+        at=at(minutes),
+        explained=True,
+        step=Step(
+            action="reset the password",
+            outcome=StepOutcome.WORKED,
+            why="a temporary password lets you sign in",
+        ),
+        **kw,
+    )
+
+
+# -- identity: the script's sensitivity counts --------------------------------
+
+
+def test_step_from_a_sensitive_script_step_needs_identity() -> None:
+    """A step taken from a script step marked account-sensitive is checked like one."""
+    script = reset_script(DEFAULT_IDENTITY_POLICIES)
+    call = start().add(Greeted(at=T0), taken(1, step_id="reset"))
+    assert rules(call, script) == ["identity-not-validated"]
+
+
+def test_event_sensitivity_still_counts_when_the_script_step_is_general() -> None:
+    call = start().add(
+        Greeted(at=T0), taken(1, step_id="apply-fix", sensitivity=Sensitivity.ACCOUNT)
+    )
+    assert rules(call) == ["identity-not-validated"]
+
+
+def test_step_from_a_sensitive_script_step_after_validation_is_fine() -> None:
+    script = reset_script(DEFAULT_IDENTITY_POLICIES)
+    records = tuple(
+        VerificationRecord(method=v, outcome=PASSED)
+        for v in (
+            Verifier.EMPLOYEE_NUMBER,
+            Verifier.MANAGER_NAME,
+            Verifier.OFFICE_LOCATION,
+        )
+    )
+    call = start().add(
+        Greeted(at=T0),
+        IdentityChecked(at=at(0.5), records=records),
+        taken(1, step_id="reset"),
+    )
+    assert rules(call, script) == []
+
+
+@given(calls(), sensitive_steps(sensitive_ids=("reset",), other_ids=("greet",)))
+def test_a_sensitive_step_before_any_check_is_always_flagged(
+    call: Call, sensitive: StepTaken
+) -> None:
+    """Whatever came before, a sensitive step with no identity check at all is flagged."""
+    events = [
+        e for e in call.events if not isinstance(e, (IdentityChecked, CallClosed))
+    ]
+    when = events[-1].at if events else call.started_at
+    longer = attrs.evolve(call, events=(*events, attrs.evolve(sensitive, at=when)))
+    findings = review(longer, reset_script(DEFAULT_IDENTITY_POLICIES))
+    assert any(
+        f.rule == "identity-not-validated" and f.event_index == len(events)
+        for f in findings
+    )
+
+
+def test_script_without_identity_policies_refuses_sensitive_steps() -> None:
+    """The script's docstring: a policy for every sensitivity a step uses."""
+    with pytest.raises(ScriptDefinitionError, match="no policy covers it"):
+        reset_script(())
+
+
+def test_sensitive_step_with_no_covering_policy_is_flagged() -> None:
+    """Review fails closed: no policy of the script covers the action, so it was not validated."""
+    general_only = tuple(
+        p for p in DEFAULT_IDENTITY_POLICIES if p.sensitivity is Sensitivity.GENERAL
+    )
+    script = attrs.evolve(DEFAULT_SCRIPT, identity=general_only)
+    call = start().add(Greeted(at=T0), taken(1, sensitivity=Sensitivity.PRIVILEGED))
+    findings = review(call, script)
+    assert [f.rule for f in findings] == ["identity-not-validated"]
+    assert "privileged" in findings[0].message
