@@ -18,7 +18,7 @@ import enum
 
 import attrs
 
-from deskflow._validators import to_tuple
+from deskflow._validators import instance_of, to_tuple
 from deskflow.errors import ValidationError
 
 __all__ = [
@@ -120,9 +120,9 @@ class MatrixCell:
     MatrixCell(impact=<Impact.LOW: 'low'>, urgency=<Urgency.LOW: 'low'>, priority=<Priority.PLANNING: 'p5'>)
     """
 
-    impact: Impact
-    urgency: Urgency
-    priority: Priority
+    impact: Impact = attrs.field(validator=instance_of(Impact))
+    urgency: Urgency = attrs.field(validator=instance_of(Urgency))
+    priority: Priority = attrs.field(validator=instance_of(Priority))
 
 
 def _check_cells(
@@ -249,6 +249,15 @@ class PriorityMatrix:
         try:
             return self._lookup[(impact, urgency)]
         except KeyError:
+            for value, kind, path in (
+                (impact, Impact, "impact"),
+                (urgency, Urgency, "urgency"),
+            ):
+                if not isinstance(value, kind):
+                    raise ValidationError(
+                        f"expected an {kind.__name__}, got {type(value).__name__}",
+                        path=path,
+                    ) from None
             if impact not in {c.impact for c in self.cells}:
                 levels = ", ".join(i.value for i in self.impacts)
                 raise ValidationError(
@@ -265,7 +274,7 @@ class PriorityMatrix:
 def _priority(value: str, row: int) -> Priority:
     try:
         return Priority(value.lower())
-    except ValueError:
+    except (ValueError, AttributeError):
         raise ValidationError(
             f"unknown priority {value!r}; use p1..p5", path=f"rows[{row}]"
         ) from None

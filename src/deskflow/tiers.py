@@ -33,6 +33,7 @@ attributes), so advice can be computed with or without :mod:`deskflow.sla`.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -48,7 +49,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from deskflow._validators import non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    non_empty,
+    optional_aware,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.calendars import BusinessCalendar
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import IncompleteHandoff, ValidationError
@@ -111,12 +119,50 @@ class UnknownGroup(ValidationError, LookupError):
 
 
 def _sorted_strings(value: Any) -> Any:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        try:
-            return tuple(sorted({str(v).strip() for v in value}))
-        except TypeError:  # pragma: no cover - str() of anything works
-            return tuple(value)
-    return value
+    # Only strings are tidied; anything else stays for the validator to refuse.
+    if isinstance(value, (list, tuple, set, frozenset)) and all(
+        isinstance(v, str) for v in value
+    ):
+        return tuple(sorted({v.strip() for v in value}))
+    return tuple(value) if isinstance(value, (list, set, frozenset)) else value
+
+
+def _names_of(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    tuple_of(str)(instance, attribute, value)
+    if any(not v for v in value):
+        raise ValidationError("names must not be empty", path=attribute.name)
+
+
+def _optional_name(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        non_empty(instance, attribute, value)
+
+
+def _texts(value: Any, path: str) -> tuple[str, ...]:
+    """A tuple of strings from an iterable of strings; a bare string is refused.
+
+    A string is iterable, so without this check "call back" would become one
+    item per character.
+    """
+    if isinstance(value, (str, bytes)):
+        raise ValidationError(
+            "expected a collection of strings, got a single string "
+            "(wrap it in a tuple)",
+            path=path,
+        )
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ValidationError(
+            f"expected a collection of strings, got {type(value).__name__}", path=path
+        ) from None
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ValidationError(
+                f"expected a string, got {type(item).__name__}",
+                path=f"{path}[{index}]",
+            )
+    return items
 
 
 @attrs.frozen(kw_only=True)
@@ -132,14 +178,14 @@ class SupportGroup:
     """
 
     name: str = attrs.field(validator=non_empty)
-    tier: Tier
+    tier: Tier = attrs.field(validator=instance_of(Tier))
     skills: tuple[str, ...] = attrs.field(
-        default=(), converter=_sorted_strings, validator=tuple_of(str)
+        default=(), converter=_sorted_strings, validator=_names_of
     )
     categories: tuple[str, ...] = attrs.field(
-        default=(), converter=_sorted_strings, validator=tuple_of(str)
+        default=(), converter=_sorted_strings, validator=_names_of
     )
-    supervisor: str | None = None
+    supervisor: str | None = attrs.field(default=None, validator=_optional_name)
     label: str = attrs.field(default="")
 
     @label.validator
@@ -422,6 +468,12 @@ def readings(clocks: Any) -> tuple[SlaReading, ...]:
     inner = getattr(clocks, "clocks", None)
     if inner is not None:
         clocks = inner
+    if isinstance(clocks, (str, bytes, SlaReading)) or not isinstance(clocks, Iterable):
+        raise ValidationError(
+            "expected an SLA evaluation or a collection of clocks, got "
+            f"{type(clocks).__name__}",
+            path="clocks",
+        )
     return tuple(SlaReading.of(c) for c in clocks)
 
 
@@ -541,21 +593,23 @@ def steps_taken(ticket: Ticket, *, at: datetime | None = None) -> tuple[Step, ..
     >>> [s.action for s in steps_taken(build_case())][:2]
     ['checked cable and power', 'power-cycled the printer']
     """
-    events = ticket.timeline if at is None else _until(ticket, at)
+    events = ticket.timeline if at is None else _until(ticket, ensure_aware(at, "at"))
     seen: set[tuple[str, StepOutcome]] = set()
     out: list[Step] = []
-    for e in events:
-        steps: tuple[Step, ...] = ()
-        if isinstance(e, (ev.NoteAdded, ev.CustomerReplied)):
-            steps = e.note.steps
-        elif isinstance(e, ev.Escalated):
-            steps = e.handoff.steps_taken
-        for step in steps:
-            key = (_normal(step.action), step.outcome)
-            if key not in seen:
-                seen.add(key)
-                out.append(step)
+    for step in _steps_in(events):
+        key = (_normal(step.action), step.outcome)
+        if key not in seen:
+            seen.add(key)
+            out.append(step)
     return tuple(out)
+
+
+def _steps_in(events: Iterable[ev.Event]) -> Iterable[Step]:
+    for e in events:
+        if isinstance(e, (ev.NoteAdded, ev.CustomerReplied)):
+            yield from e.note.steps
+        elif isinstance(e, ev.Escalated):
+            yield from e.handoff.steps_taken
 
 
 def _duration(context: AdviceContext, start: datetime, end: datetime) -> timedelta:
@@ -595,8 +649,24 @@ class TierLimit:
     datetime.timedelta(seconds=1800)
     """
 
-    tier: Tier
-    limit: timedelta
+    tier: Tier = attrs.field(validator=instance_of(Tier))
+    limit: timedelta = attrs.field()
+
+    @limit.validator
+    def _positive(self, attribute: attrs.Attribute[timedelta], value: Any) -> None:
+        if not isinstance(value, timedelta) or value <= timedelta(0):
+            raise ValidationError("must be a positive duration", path="limit")
+
+
+def _check_limits(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    tuple_of(TierLimit)(instance, attribute, value)
+    seen: set[Tier] = set()
+    for index, item in enumerate(value):
+        if item.tier in seen:
+            raise ValidationError(
+                f"tier {item.tier.value} has two limits", path=f"limits[{index}]"
+            )
+        seen.add(item.tier)
 
 
 @attrs.frozen(kw_only=True)
@@ -621,7 +691,7 @@ class TimeAtTier:
             TierLimit(tier=Tier.L3, limit=timedelta(days=2)),
         ),
         converter=to_tuple,
-        validator=tuple_of(TierLimit),
+        validator=_check_limits,
     )
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
@@ -670,8 +740,14 @@ class SlaAtRisk:
     """
 
     tag: ClassVar[str] = "sla_at_risk"
-    warning_fraction: float = 0.75
-    kind: EscalationKind = EscalationKind.HIERARCHICAL
+    warning_fraction: float = attrs.field(default=0.75)
+    kind: EscalationKind = attrs.field(
+        default=EscalationKind.HIERARCHICAL, validator=instance_of(EscalationKind)
+    )
+
+    @warning_fraction.validator
+    def _fraction(self, attribute: attrs.Attribute[float], value: Any) -> None:
+        _check_fraction(value, "warning_fraction")
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
         """One advice per clock past the warning fraction (paused clocks are ignored)."""
@@ -700,6 +776,19 @@ class SlaAtRisk:
                 )
             )
         return tuple(out)
+
+
+def _check_fraction(value: Any, path: str) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValidationError(
+            f"must be a positive number (a fraction of the target), got {value!r}",
+            path=path,
+        )
 
 
 def _since_last_escalation(
@@ -782,8 +871,8 @@ class StepsAlreadyTried:
     """Do not make the customer repeat steps; escalate when nothing is left to try.
 
     For each step the agent is about to suggest (``suggested_steps`` in the
-    context) that is already on the ticket, a caution names when and with
-    what outcome it was tried. When every step to try (the suggested ones and
+    context) that is already on the ticket, a caution names who tried it and
+    its latest outcome. When every step to try (the suggested ones and
     the category's standard steps) is already on the ticket and none
     worked, this tier has nothing left: advise a functional escalation. The
     standard steps are those of ``tier`` (the service desk by default), so
@@ -815,9 +904,11 @@ class StepsAlreadyTried:
         """Cautions for repeated suggestions, and an escalation when all were tried."""
         if not ticket.is_open:
             return ()
+        # The latest try of a step is what counts: a step that failed and
+        # then worked has worked.
         taken: dict[str, Step] = {}
-        for step in steps_taken(ticket, at=context.at):
-            taken.setdefault(_normal(step.action), step)
+        for step in _steps_in(_until(ticket, context.at)):
+            taken[_normal(step.action)] = step
         out: list[Advice] = []
         for suggestion in context.suggested_steps:
             earlier = taken.get(_normal(suggestion))
@@ -942,7 +1033,15 @@ class RepeatedReopens:
     """
 
     tag: ClassVar[str] = "repeated_reopens"
-    threshold: int = 2
+    threshold: int = attrs.field(default=2)
+
+    @threshold.validator
+    def _at_least_one(self, attribute: attrs.Attribute[int], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(
+                f"must be a whole number of reopenings, 1 or more; got {value!r}",
+                path="threshold",
+            )
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
         """Advise a functional escalation once the ticket was reopened often enough."""
@@ -1002,7 +1101,9 @@ class EscalationPolicy:
     rules: tuple[EscalationRule, ...] = attrs.field(
         converter=to_tuple, validator=_check_rules
     )
-    model: SupportModel = DEFAULT_SUPPORT_MODEL
+    model: SupportModel = attrs.field(
+        default=DEFAULT_SUPPORT_MODEL, validator=instance_of(SupportModel)
+    )
 
     def recommend(
         self,
@@ -1036,7 +1137,7 @@ class EscalationPolicy:
             at=at,
             model=self.model,
             clocks=readings(clocks),
-            suggested_steps=tuple(suggested_steps),
+            suggested_steps=_texts(suggested_steps, "suggested_steps"),
             calendar=calendar,
         )
         out: list[Advice] = []
@@ -1154,14 +1255,14 @@ class CustomerNotice:
     Next: a technician will call you.
     """
 
-    kind: NoticeKind
+    kind: NoticeKind = attrs.field(validator=instance_of(NoticeKind))
     ticket_id: str = attrs.field(validator=non_empty)
     reference: str = attrs.field(validator=non_empty)
     customer_id: str = attrs.field(validator=non_empty)
-    at: datetime
+    at: datetime = attrs.field(validator=aware)
     headline: str = attrs.field(validator=non_empty)
     group: str | None = None
-    time_frame: datetime | None = None
+    time_frame: datetime | None = attrs.field(default=None, validator=optional_aware)
     time_frame_text: str = ""
     next_steps: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
@@ -1277,8 +1378,15 @@ def escalate(
         IncompleteHandoff: listing every problem of the hand-off package
             (:func:`handoff_problems`); nothing is changed.
         UnknownGroup: ``to_group`` is not in the model.
+        ValidationError: the time frame lies before ``at``, or ``next_steps``
+            is a single string rather than a collection of steps.
     """
     ensure_aware(at, "at")
+    if not isinstance(kind, EscalationKind):
+        raise ValidationError(
+            f"expected an EscalationKind, got {type(kind).__name__}", path="kind"
+        )
+    steps = _texts(next_steps, "next_steps")
     problems = handoff_problems(ticket, handoff, parts=parts)
     if problems:
         lc = lifecycle or lifecycle_for(ticket)
@@ -1296,7 +1404,9 @@ def escalate(
         group: SupportGroup | None = model.group(to_group)
         to_tier = model.group(to_group).tier
     else:
-        group = model.find(to_group or ticket.group)
+        group = (
+            model.group(to_group) if to_group is not None else model.find(ticket.group)
+        )
         to_tier = ticket.tier
         to_agent = to_agent or (group.supervisor if group else None)
         if to_agent is None:
@@ -1322,7 +1432,12 @@ def escalate(
         due = calendar.add(at, time_frame) if calendar is not None else at + time_frame
     else:
         due = ensure_aware(time_frame, "time_frame") if time_frame is not None else None
-    steps = tuple(next_steps)
+    if due is not None and to_utc(due) < to_utc(at):
+        raise ValidationError(
+            f"the customer would be told to expect the next step by "
+            f"{due.isoformat()}, before the escalation at {at.isoformat()}",
+            path="time_frame",
+        )
     if kind is EscalationKind.FUNCTIONAL:
         label = group.label if group else str(to_group)
         headline = f"Your ticket is now with {label}"
