@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
@@ -17,9 +18,13 @@ from deskflow.scripts import (
     CallClosed,
     CallScript,
     Greeted,
+    HoldCheckedIn,
+    HoldEnded,
+    HoldStarted,
     IdentityChecked,
     IdentityPolicy,
     Phase,
+    ReviewPolicy,
     ScriptDefinitionError,
     ScriptPhase,
     ScriptStep,
@@ -156,3 +161,54 @@ def test_sensitive_step_with_no_covering_policy_is_flagged() -> None:
     findings = review(call, script)
     assert [f.rule for f in findings] == ["identity-not-validated"]
     assert "privileged" in findings[0].message
+
+
+# -- holds: huge time frames and instants near the end of time ---------------
+
+
+@pytest.mark.parametrize(
+    "frame", [timedelta.max, timedelta(days=999_999_000), timedelta(days=3_000_000)]
+)
+def test_huge_hold_time_frame_is_reviewed(frame: timedelta) -> None:
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(at=at(1), reason="checking", time_frame=frame),
+        HoldEnded(at=at(3), thanked=True),
+        CallClosed(at=at(4)),
+    )
+    assert rules(call) == ["closure-unconfirmed"]
+
+
+def test_huge_check_in_time_frame_is_reviewed() -> None:
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(at=at(1), reason="checking", time_frame=timedelta(minutes=2)),
+        HoldCheckedIn(at=at(2), time_frame=timedelta.max),
+    )
+    assert rules(call) == []
+
+
+def test_hold_near_the_end_of_time_is_reviewed() -> None:
+    late = datetime(9999, 12, 31, 23, 0, tzinfo=timezone.utc)
+    call = start(late).add(
+        Greeted(at=late),
+        HoldStarted(at=late, reason="checking", time_frame=timedelta(hours=2)),
+        HoldEnded(at=late + timedelta(minutes=30), thanked=True),
+    )
+    assert rules(call) == []
+
+
+@given(
+    frame=st.timedeltas(min_value=timedelta(seconds=1)),
+    held=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+)
+def test_hold_overrun_iff_the_hold_outlasts_frame_and_grace(
+    frame: timedelta, held: timedelta
+) -> None:
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(at=at(1), reason="checking", time_frame=frame),
+        HoldEnded(at=at(1) + held, thanked=True),
+    )
+    overrun = held > frame + ReviewPolicy().hold_grace
+    assert ("hold-overrun" in rules(call)) is overrun

@@ -395,8 +395,10 @@ def _later(start: datetime, duration: timedelta) -> datetime:
 
 @attrs.define
 class _Hold:
+    # The stated ``frame`` runs from ``since`` (the hold or the last check-in).
+    # No deadline is stored: since + frame may lie past datetime.max.
     index: int
-    deadline: datetime | None
+    since: datetime
     frame: timedelta | None
     flagged: bool = False
 
@@ -449,14 +451,16 @@ class _Reviewer:
         hold = self.hold
         if (
             hold is not None
-            and hold.deadline is not None
+            and hold.frame is not None
             and not hold.flagged
-            and _between(hold.deadline, now) > self.policy.hold_grace
+            # elapsed - frame only once elapsed > frame: a huge frame cannot overflow
+            and (elapsed := _between(hold.since, now)) > hold.frame
+            and elapsed - hold.frame > self.policy.hold_grace
         ):
             hold.flagged = True
             self.add(
                 "hold-overrun",
-                hold.deadline,
+                _later(hold.since, hold.frame),  # before ``now``, so representable
                 f"The hold ran past the {hold.frame} you stated without a check-in: "
                 "come back before the time is up, give an update and a new time frame.",
                 hold.index,
@@ -643,19 +647,14 @@ class _Reviewer:
                 'Before a hold, say how long it will take ("about two minutes").',
                 index,
             )
-        frame = event.time_frame
-        self.hold = _Hold(
-            index=index,
-            deadline=_later(event.at, frame) if frame is not None else None,
-            frame=frame,
-        )
+        self.hold = _Hold(index=index, since=event.at, frame=event.time_frame)
 
     def on_hold_checked_in(self, index: int, event: HoldCheckedIn) -> None:
         if self.hold is not None:
             frame = event.time_frame or self.hold.frame
             self.hold = _Hold(
                 index=self.hold.index,
-                deadline=_later(event.at, frame) if frame is not None else None,
+                since=event.at,
                 frame=frame,
                 flagged=self.hold.flagged,
             )
