@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deskflow.errors import ValidationError
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
     DEFAULT_SCRIPT,
@@ -35,6 +36,7 @@ from deskflow.scripts import (
     VerificationRecord,
     Verifier,
     review,
+    script_from_json,
 )
 from deskflow.tickets import Step, StepOutcome
 
@@ -212,3 +214,12 @@ def test_hold_overrun_iff_the_hold_outlasts_frame_and_grace(
     )
     overrun = held > frame + ReviewPolicy().hold_grace
     assert ("hold-overrun" in rules(call)) is overrun
+
+
+# -- loading scripts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["5", '"ab"', "null", "true", "[]", '[["name", "x"]]'])
+def test_script_from_json_refuses_a_document_that_is_not_an_object(text: str) -> None:
+    with pytest.raises(ValidationError, match="expected an object"):
+        script_from_json(text)

@@ -640,6 +640,10 @@ def script_from_json(text: str | bytes) -> CallScript:
     Traceback (most recent call last):
     ...
     deskflow.scripts.model.ScriptDefinitionError: phases: a script needs at least one phase
+    >>> script_from_json('[]')
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: $: a script is an object, got list; expected an object with 'name' and 'phases'
     """
     try:
         data = json.loads(text)
@@ -651,6 +655,14 @@ def script_from_json(text: str | bytes) -> CallScript:
 def _from_mapping(data: Mapping[str, Any]) -> CallScript:
     from deskflow.serialization import from_dict
 
+    if not isinstance(data, Mapping):
+        # A JSON document may be a list, a string or a number; dict() would
+        # raise a bare TypeError or ValueError, or read pairs as fields.
+        raise ValidationError(
+            f"a script is an object, got {type(data).__name__}; expected an object "
+            "with 'name' and 'phases'",
+            path="$",
+        )
     try:
         return from_dict(dict(data), CallScript)
     except ValidationError as exc:
