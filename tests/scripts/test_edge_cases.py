@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskflow.errors import ValidationError
+from deskflow import Customer, Incident
+from deskflow.errors import NaiveDatetimeError, ValidationError
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
     DEFAULT_SCRIPT,
@@ -35,8 +36,10 @@ from deskflow.scripts import (
     VerificationOutcome,
     VerificationRecord,
     Verifier,
+    known_facts,
     review,
     script_from_json,
+    tried_actions,
 )
 from deskflow.tickets import Step, StepOutcome
 
@@ -223,3 +226,21 @@ def test_hold_overrun_iff_the_hold_outlasts_frame_and_grace(
 def test_script_from_json_refuses_a_document_that_is_not_an_object(text: str) -> None:
     with pytest.raises(ValidationError, match="expected an object"):
         script_from_json(text)
+
+
+# -- known facts: naive instants refused -------------------------------------
+
+
+@pytest.mark.parametrize("function", [known_facts, tried_actions])
+def test_naive_before_is_refused(function: Any) -> None:
+    ticket = Incident.open(
+        summary="Printer offline",
+        at=T0,
+        actor="a-1",
+        customer=Customer(id="c-1", name="Al"),
+    )
+    naive = datetime(2026, 3, 2, 10, 0)  # naive on purpose
+    with pytest.raises(NaiveDatetimeError, match="before"):
+        function(ticket, before=naive)
+    with pytest.raises(NaiveDatetimeError, match="before"):
+        function(before=naive)

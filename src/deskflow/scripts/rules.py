@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from deskflow._validators import aware, instance_of, non_empty
-from deskflow.clock import to_utc
+from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.scripts.calls import (
     Call,
@@ -304,7 +304,8 @@ def known_facts(
     """Facts the desk already holds: from the ticket, its notes and previous calls.
 
     Only what existed ``before`` the given instant counts (a ticket opened
-    during the call does not make its own call's questions redundant).
+    during the call does not make its own call's questions redundant);
+    ``before`` must be timezone-aware.
 
     >>> from datetime import datetime, timezone
     >>> from deskflow import Customer, Incident, Note
@@ -316,7 +317,7 @@ def known_facts(
     ['customer.contact', 'customer.name', 'issue.summary', 'issue.symptoms']
     """
     facts: set[str] = set()
-    limit = to_utc(before) if before is not None else None
+    limit = to_utc(ensure_aware(before, "before")) if before is not None else None
     if ticket is not None and (limit is None or to_utc(ticket.opened_at) < limit):
         customer = ticket.customer
         facts.add(Facts.CUSTOMER_NAME)
@@ -372,7 +373,7 @@ def tried_actions(
     frozenset({'restarted the pc'})
     """
     out: set[str] = set()
-    limit = to_utc(before) if before is not None else None
+    limit = to_utc(ensure_aware(before, "before")) if before is not None else None
     if ticket is not None:
         for note in ticket.notes:
             if limit is None or to_utc(note.at) < limit:
