@@ -12,20 +12,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskflow import Customer, Incident
-from deskflow.errors import NaiveDatetimeError, ValidationError
+from deskflow.errors import DeskflowError, NaiveDatetimeError, ValidationError
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
     DEFAULT_SCRIPT,
     Call,
     CallClosed,
     CallScript,
+    Escalated,
     Greeted,
     HoldCheckedIn,
     HoldEnded,
     HoldStarted,
     IdentityChecked,
     IdentityPolicy,
+    Muted,
     Phase,
+    QuestionAsked,
+    QuestionKind,
     ReviewPolicy,
     ScriptDefinitionError,
     ScriptPhase,
@@ -33,6 +37,7 @@ from deskflow.scripts import (
     Sensitivity,
     StepKind,
     StepTaken,
+    Transferred,
     VerificationOutcome,
     VerificationRecord,
     Verifier,
@@ -244,3 +249,130 @@ def test_naive_before_is_refused(function: Any) -> None:
         function(ticket, before=naive)
     with pytest.raises(NaiveDatetimeError, match="before"):
         function(before=naive)
+
+
+# -- wrong types are refused when built, naming the field --------------------
+
+
+BAD_EVENTS: list[tuple[str, Any]] = [
+    ("reason", lambda: HoldStarted(at=T0, reason=None)),
+    (
+        "answer",
+        lambda: QuestionAsked(at=T0, kind=QuestionKind.OPEN, text="q", answer=None),
+    ),
+    ("fact", lambda: QuestionAsked(at=T0, kind=QuestionKind.OPEN, text="q", fact=5)),
+    ("fact", lambda: QuestionAsked(at=T0, kind=QuestionKind.OPEN, text="q", fact=" ")),
+    (
+        "step_id",
+        lambda: QuestionAsked(at=T0, kind=QuestionKind.OPEN, text="q", step_id=3),
+    ),
+    ("kind", lambda: Escalated(at=T0, to_group="g", kind="hierarchical")),
+    ("to_tier", lambda: Escalated(at=T0, to_group="g", to_tier="L3")),
+    ("understood", lambda: Escalated(at=T0, to_group="g", understood="no")),
+    ("to_senior", lambda: Transferred(at=T0, to="x", to_senior="yes")),
+    ("warm", lambda: Transferred(at=T0, to="x", warm=None)),
+    ("said", lambda: Greeted(at=T0, said=None)),
+    ("thanked", lambda: HoldEnded(at=T0, thanked="yes")),
+    ("announced", lambda: Muted(at=T0, announced=1)),
+    ("explained", lambda: StepTaken(at=T0, step=Step(action="x"), explained="no")),
+    ("policy", lambda: IdentityChecked(at=T0, records=(), policy=None)),
+    ("ticket_id", lambda: Call.start(id="c", at=T0, agent="a", ticket_id=5)),
+    ("customer_id", lambda: Call.start(id="c", at=T0, agent="a", customer_id=5)),
+    ("script", lambda: Call.start(id="c", at=T0, agent="a", script=5)),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "build"),
+    BAD_EVENTS,
+    ids=[f"{n}-{f}" for n, (f, _) in enumerate(BAD_EVENTS)],
+)
+def test_call_values_refuse_wrong_types(field: str, build: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.path == field
+
+
+BAD_SCRIPT_VALUES: list[tuple[str, Any]] = [
+    (
+        "establishes",
+        lambda: ScriptStep(id="a", kind=StepKind.STATEMENT, text="t", establishes=5),
+    ),
+    ("why", lambda: ScriptStep(id="a", kind=StepKind.STATEMENT, text="t", why=None)),
+    (
+        "min_optional",
+        lambda: IdentityPolicy(
+            name="x", sensitivity=Sensitivity.GENERAL, min_optional="1"
+        ),
+    ),
+    (
+        "min_optional",
+        lambda: IdentityPolicy(
+            name="x", sensitivity=Sensitivity.GENERAL, min_optional=None
+        ),
+    ),
+    (
+        "min_optional",
+        lambda: IdentityPolicy(
+            name="x",
+            sensitivity=Sensitivity.GENERAL,
+            optional={Verifier.MANAGER_NAME},
+            min_optional=0.5,
+        ),
+    ),
+    (
+        "min_optional",
+        lambda: IdentityPolicy(
+            name="x",
+            sensitivity=Sensitivity.GENERAL,
+            optional={Verifier.MANAGER_NAME},
+            min_optional=True,
+        ),
+    ),
+    ("description", lambda: attrs.evolve(DEFAULT_SCRIPT, description=None)),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "build"),
+    BAD_SCRIPT_VALUES,
+    ids=[f"{n}-{f}" for n, (f, _) in enumerate(BAD_SCRIPT_VALUES)],
+)
+def test_script_values_refuse_wrong_types(field: str, build: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.path == field
+
+
+@pytest.mark.parametrize(
+    ("call", "script", "policy", "path"),
+    [
+        ("c", DEFAULT_SCRIPT, ReviewPolicy(), "call"),
+        (None, DEFAULT_SCRIPT, ReviewPolicy(), "call"),
+        (start(), "default", ReviewPolicy(), "script"),
+        (start(), DEFAULT_SCRIPT, None, "policy"),
+    ],
+)
+def test_review_refuses_wrong_arguments(
+    call: Any, script: Any, policy: Any, path: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        review(call, script, policy=policy)
+    assert info.value.path == path
+
+
+def test_policy_for_refuses_a_string() -> None:
+    with pytest.raises(ValidationError, match="Sensitivity"):
+        DEFAULT_SCRIPT.policy_for("account")  # type: ignore[arg-type]
+
+
+def test_plan_refuses_a_string_of_known_facts() -> None:
+    """A bare string would be read as a set of substrings and skip the wrong steps."""
+    with pytest.raises(ValidationError, match="known"):
+        DEFAULT_SCRIPT.plan("asset.serial")  # type: ignore[arg-type]
+
+
+def test_every_error_is_a_deskflow_error() -> None:
+    for _, build in BAD_EVENTS + BAD_SCRIPT_VALUES:
+        with pytest.raises(DeskflowError):
+            build()

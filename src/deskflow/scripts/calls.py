@@ -32,7 +32,14 @@ from typing import Any, ClassVar, TypeVar, Union
 
 import attrs
 
-from deskflow._validators import aware, instance_of, non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    non_empty,
+    optional_instance_of,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.clock import to_utc
 from deskflow.errors import TimeOrderError, ValidationError
 from deskflow.parties import Customer, Tier
@@ -129,6 +136,19 @@ def _optional_positive(
         raise ValidationError("must be positive", path=attribute.name)
 
 
+# Checked on construction so that a wrong type (None for a text, "yes" for a
+# flag) is refused where it is made, not met later by review or to_note.
+_text = instance_of(str)
+_optional_text = optional_instance_of(str)
+_flag = instance_of(bool)
+
+
+def _optional_fact(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _optional_text(instance, attribute, value)
+    if value is not None and not value.strip():
+        raise ValidationError("must not be blank; use None", path=attribute.name)
+
+
 @attrs.frozen(kw_only=True)
 class CallEventBase:
     """What every call event has: its instant (aware).
@@ -151,8 +171,8 @@ class Greeted(CallEventBase):
     """
 
     type: ClassVar[str] = "greeted"
-    said: str = ""
-    step_id: str | None = None
+    said: str = attrs.field(default="", validator=_text)
+    step_id: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -172,8 +192,8 @@ class IdentityChecked(CallEventBase):
     records: tuple[VerificationRecord, ...] = attrs.field(
         converter=to_tuple, validator=tuple_of(VerificationRecord)
     )
-    policy: str = ""
-    step_id: str | None = None
+    policy: str = attrs.field(default="", validator=_text)
+    step_id: str | None = attrs.field(default=None, validator=_optional_text)
 
     @property
     def passed(self) -> frozenset[Any]:
@@ -194,6 +214,7 @@ class QuestionAsked(CallEventBase):
 
     ``explained`` is True when the agent said why they asked (the ``why`` of
     the script step, in their own words).
+    ``fact`` names the fact sought (``None`` when there is none, never blank).
 
     >>> from datetime import datetime, timezone
     >>> q = QuestionAsked(at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
@@ -205,9 +226,9 @@ class QuestionAsked(CallEventBase):
     type: ClassVar[str] = "question_asked"
     kind: QuestionKind = attrs.field(validator=instance_of(QuestionKind))
     text: str = attrs.field(validator=non_empty)
-    answer: str = ""
-    fact: str | None = None
-    step_id: str | None = None
+    answer: str = attrs.field(default="", validator=_text)
+    fact: str | None = attrs.field(default=None, validator=_optional_fact)
+    step_id: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -221,7 +242,7 @@ class FactEstablished(CallEventBase):
 
     type: ClassVar[str] = "fact_established"
     fact: str = attrs.field(validator=non_empty)
-    detail: str = ""
+    detail: str = attrs.field(default="", validator=_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -300,11 +321,11 @@ class StepTaken(CallEventBase):
 
     type: ClassVar[str] = "step_taken"
     step: Step = attrs.field(validator=instance_of(Step))
-    explained: bool = False
+    explained: bool = attrs.field(default=False, validator=_flag)
     sensitivity: Sensitivity = attrs.field(
         default=Sensitivity.GENERAL, validator=instance_of(Sensitivity)
     )
-    step_id: str | None = None
+    step_id: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -318,7 +339,7 @@ class StatementMade(CallEventBase):
 
     type: ClassVar[str] = "statement_made"
     text: str = attrs.field(validator=non_empty)
-    step_id: str | None = None
+    step_id: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -332,7 +353,7 @@ class HoldStarted(CallEventBase):
     """
 
     type: ClassVar[str] = "hold_started"
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=_text)
     time_frame: timedelta | None = attrs.field(
         default=None, validator=_optional_positive
     )
@@ -363,7 +384,7 @@ class HoldEnded(CallEventBase):
     """
 
     type: ClassVar[str] = "hold_ended"
-    thanked: bool = False
+    thanked: bool = attrs.field(default=False, validator=_flag)
 
 
 @attrs.frozen(kw_only=True)
@@ -376,7 +397,7 @@ class Muted(CallEventBase):
     """
 
     type: ClassVar[str] = "muted"
-    announced: bool = False
+    announced: bool = attrs.field(default=False, validator=_flag)
 
 
 @attrs.frozen(kw_only=True)
@@ -407,13 +428,13 @@ class Transferred(CallEventBase):
 
     type: ClassVar[str] = "transferred"
     to: str = attrs.field(validator=non_empty)
-    warm: bool = False
+    warm: bool = attrs.field(default=False, validator=_flag)
     told: frozenset[BriefingPart] = attrs.field(
         default=frozenset(), converter=_briefing, validator=_check_briefing
     )
-    said: str = ""
-    understood: bool = False
-    to_senior: bool = False
+    said: str = attrs.field(default="", validator=_text)
+    understood: bool = attrs.field(default=False, validator=_flag)
+    to_senior: bool = attrs.field(default=False, validator=_flag)
 
     @property
     def missing_briefing(self) -> tuple[BriefingPart, ...]:
@@ -439,13 +460,17 @@ class Escalated(CallEventBase):
 
     type: ClassVar[str] = "escalated"
     to_group: str = attrs.field(validator=non_empty)
-    to_tier: Tier | None = None
-    kind: EscalationKind = EscalationKind.FUNCTIONAL
+    to_tier: Tier | None = attrs.field(
+        default=None, validator=optional_instance_of(Tier)
+    )
+    kind: EscalationKind = attrs.field(
+        default=EscalationKind.FUNCTIONAL, validator=instance_of(EscalationKind)
+    )
     told: frozenset[BriefingPart] = attrs.field(
         default=frozenset(), converter=_briefing, validator=_check_briefing
     )
-    said: str = ""
-    understood: bool = False
+    said: str = attrs.field(default="", validator=_text)
+    understood: bool = attrs.field(default=False, validator=_flag)
 
     @property
     def missing_briefing(self) -> tuple[BriefingPart, ...]:
@@ -481,7 +506,7 @@ class CallClosed(CallEventBase):
     """
 
     type: ClassVar[str] = "call_closed"
-    said: str = ""
+    said: str = attrs.field(default="", validator=_text)
 
 
 CallEvent = Union[  # noqa: UP007 (a runtime union cattrs can tag)
@@ -556,9 +581,9 @@ class Call:
     id: str = attrs.field(validator=non_empty)
     agent: str = attrs.field(validator=non_empty)
     started_at: datetime = attrs.field(validator=aware)
-    customer_id: str | None = None
-    ticket_id: str | None = None
-    script: str | None = None
+    customer_id: str | None = attrs.field(default=None, validator=_optional_text)
+    ticket_id: str | None = attrs.field(default=None, validator=_optional_text)
+    script: str | None = attrs.field(default=None, validator=_optional_text)
     events: tuple[CallEvent, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_check_events
     )

@@ -231,6 +231,14 @@ def _check_verifiers(
             )
 
 
+def _whole_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # bool is an int to Python, but True is no count of verifiers.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(
+            f"expected an int, got {type(value).__name__}", path=attribute.name
+        )
+
+
 @attrs.frozen(kw_only=True)
 class IdentityPolicy:
     """Which checks prove the caller's identity for a given :class:`Sensitivity`.
@@ -264,7 +272,7 @@ class IdentityPolicy:
         converter=_frozenset_of_verifiers,
         validator=_check_verifiers,
     )
-    min_optional: int = 0
+    min_optional: int = attrs.field(default=0, validator=_whole_number)
 
     def __attrs_post_init__(self) -> None:
         if self.required & self.optional:
@@ -361,8 +369,10 @@ class ScriptStep:
     question_kind: QuestionKind | None = attrs.field(
         default=None, validator=optional_instance_of(QuestionKind)
     )
-    why: str = ""
-    establishes: str | None = None
+    why: str = attrs.field(default="", validator=instance_of(str))
+    establishes: str | None = attrs.field(
+        default=None, validator=optional_instance_of(str)
+    )
     skip_when: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=tuple_of(str)
     )
@@ -446,7 +456,7 @@ class CallScript:
     identity: tuple[IdentityPolicy, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(IdentityPolicy)
     )
-    description: str = ""
+    description: str = attrs.field(default="", validator=instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         _check_script(self)
@@ -499,6 +509,11 @@ class CallScript:
         >>> DEFAULT_SCRIPT.policy_for(Sensitivity.ACCOUNT).min_optional
         2
         """
+        if not isinstance(sensitivity, Sensitivity):
+            raise ValidationError(
+                f"expected Sensitivity, got {type(sensitivity).__name__}",
+                path="sensitivity",
+            )
         best: IdentityPolicy | None = None
         for policy in self.identity:
             if policy.sensitivity.rank >= sensitivity.rank and (
@@ -513,6 +528,13 @@ class CallScript:
         >>> [s.id for s in DEFAULT_SCRIPT.plan()][:3]
         ['greet', 'ask-name', 'validate-identity']
         """
+        if isinstance(known, str):
+            # "in" would then match substrings and skip the wrong steps.
+            raise ValidationError(
+                "expected a set of fact names, got a single string; "
+                "pass frozenset({...})",
+                path="known",
+            )
         return tuple(step for step in self.steps if not step.is_skipped(known))
 
 

@@ -770,6 +770,15 @@ def review(
     >>> [f.rule for f in review(call, DEFAULT_SCRIPT)]
     ['hold-no-time-frame']
     """
+    for value, kind, path in (
+        (call, Call, "call"),
+        (script, CallScript, "script"),
+        (policy, ReviewPolicy, "policy"),
+    ):
+        if not isinstance(value, kind):
+            raise ValidationError(
+                f"expected {kind.__name__}, got {type(value).__name__}", path=path
+            )
     start = call.started_at
     previous_calls = tuple(previous_calls)
     known = known_facts(ticket, previous_calls, before=start)
