@@ -376,3 +376,41 @@ def test_every_error_is_a_deskflow_error() -> None:
     for _, build in BAD_EVENTS + BAD_SCRIPT_VALUES:
         with pytest.raises(DeskflowError):
             build()
+
+
+# -- zones: review reads instants, not wall times ----------------------------
+
+
+FOLD = datetime(
+    2026, 10, 25, 0, 20, tzinfo=timezone.utc
+)  # 01:20 BST, the hour before it repeats
+
+
+def moved(call: Call, zone: Any) -> Call:
+    """The same call, shifted to straddle London's autumn fold, written in ``zone``."""
+    shift = FOLD - T0
+
+    def move(value: datetime) -> datetime:
+        return (value + shift).astimezone(zone)
+
+    return Call(
+        id=call.id,
+        agent=call.agent,
+        started_at=move(call.started_at),
+        events=tuple(attrs.evolve(e, at=move(e.at)) for e in call.events),
+    )
+
+
+ZONES = [LONDON, ZoneInfo("America/New_York"), timezone(timedelta(hours=5, minutes=30))]
+
+
+@given(calls(), st.sampled_from(ZONES))
+def test_review_is_the_same_in_every_zone(call: Call, zone: Any) -> None:
+    in_utc = review(moved(call, timezone.utc), DEFAULT_SCRIPT)
+    in_zone = review(moved(call, zone), DEFAULT_SCRIPT)
+    assert [(f.rule, f.offset, f.event_index) for f in in_zone] == [
+        (f.rule, f.offset, f.event_index) for f in in_utc
+    ]
+    assert [f.at.astimezone(timezone.utc) for f in in_zone] == [
+        f.at.astimezone(timezone.utc) for f in in_utc
+    ]

@@ -212,8 +212,6 @@ class IdentityChecked(CallEventBase):
 class QuestionAsked(CallEventBase):
     """A question, its kind, the answer, and the fact it sought.
 
-    ``explained`` is True when the agent said why they asked (the ``why`` of
-    the script step, in their own words).
     ``fact`` names the fact sought (``None`` when there is none, never blank).
 
     >>> from datetime import datetime, timezone
