@@ -19,7 +19,13 @@ from typing import Any
 
 import attrs
 
-from deskflow._validators import non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    instance_of,
+    non_empty,
+    optional_instance_of,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.clock import ensure_aware
 from deskflow.errors import ValidationError
 
@@ -54,6 +60,9 @@ class Tier(enum.Enum):
 
 
 _TIER_RANK = {Tier.L1: 1, Tier.L2: 2, Tier.L3: 3, Tier.SME: 4, Tier.VENDOR: 5}
+
+
+_text = optional_instance_of(str)
 
 
 def _to_weekdays(value: Any) -> Any:
@@ -177,13 +186,15 @@ class Customer:
 
     id: str = attrs.field(validator=non_empty)
     name: str = attrs.field(validator=non_empty)
-    email: str | None = None
-    phone: str | None = None
-    organisation: str | None = None
-    manager: str | None = None
-    time_zone: str | None = None
-    service_level: str | None = None
-    contact_window: ContactWindow | None = None
+    email: str | None = attrs.field(default=None, validator=_text)
+    phone: str | None = attrs.field(default=None, validator=_text)
+    organisation: str | None = attrs.field(default=None, validator=_text)
+    manager: str | None = attrs.field(default=None, validator=_text)
+    time_zone: str | None = attrs.field(default=None, validator=_text)
+    service_level: str | None = attrs.field(default=None, validator=_text)
+    contact_window: ContactWindow | None = attrs.field(
+        default=None, validator=optional_instance_of(ContactWindow)
+    )
 
     @property
     def display_name(self) -> str:
@@ -205,12 +216,12 @@ class Agent:
 
     id: str = attrs.field(validator=non_empty)
     name: str = attrs.field(validator=non_empty)
-    tier: Tier = Tier.L1
+    tier: Tier = attrs.field(default=Tier.L1, validator=instance_of(Tier))
     groups: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
     )
-    supervisor: str | None = None
-    email: str | None = None
+    supervisor: str | None = attrs.field(default=None, validator=_text)
+    email: str | None = attrs.field(default=None, validator=_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,7 +233,7 @@ class Asset:
     """
 
     serial: str = attrs.field(validator=non_empty)
-    model: str | None = None
-    owner: str | None = None
-    location: str | None = None
-    tag: str | None = None
+    model: str | None = attrs.field(default=None, validator=_text)
+    owner: str | None = attrs.field(default=None, validator=_text)
+    location: str | None = attrs.field(default=None, validator=_text)
+    tag: str | None = attrs.field(default=None, validator=_text)
