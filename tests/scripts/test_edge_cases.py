@@ -414,3 +414,44 @@ def test_review_is_the_same_in_every_zone(call: Call, zone: Any) -> None:
     assert [f.at.astimezone(timezone.utc) for f in in_zone] == [
         f.at.astimezone(timezone.utc) for f in in_utc
     ]
+
+
+# -- the ticket note tells the holds, as to_note's docstring says ------------
+
+
+def test_note_tells_each_hold_with_its_length_reason_and_time_frame() -> None:
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(
+            at=at(1),
+            reason="checking the print server",
+            time_frame=timedelta(minutes=2),
+        ),
+        HoldEnded(at=at(2.5), thanked=True),
+        HoldStarted(at=at(4)),
+        CallClosed(at=at(5)),
+    )
+    text = call.to_note(author="a-1").text
+    assert "On hold for 0:01:30: checking the print server (stated 0:02:00)." in text
+    assert "On hold for 0:01:00, until the end of the call." in text
+
+
+def test_note_measures_a_hold_across_the_autumn_fold_in_real_time() -> None:
+    before = datetime(2026, 10, 25, 1, 50, tzinfo=LONDON)  # BST, +01:00
+    after = datetime(2026, 10, 25, 1, 10, fold=1, tzinfo=LONDON)  # GMT, 20 min later
+    call = start(before).add(
+        HoldStarted(at=before, reason="checking"), HoldEnded(at=after, thanked=True)
+    )
+    assert "On hold for 0:20:00: checking." in call.to_note(author="a-1").text
+
+
+@given(calls())
+def test_note_has_one_hold_line_per_hold(call: Call) -> None:
+    holds = 0
+    on_hold = False
+    for event in call.events:
+        if isinstance(event, HoldStarted) and not on_hold:
+            holds, on_hold = holds + 1, True
+        elif isinstance(event, HoldEnded):
+            on_hold = False
+    assert call.to_note(author="a-1").text.count("On hold for ") == holds

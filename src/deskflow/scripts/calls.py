@@ -706,8 +706,9 @@ class Call:
 
         Symptoms, error messages, steps (with why and outcome), articles and
         next steps come from the events; the text gives the call's span, the
-        identity checks by method and outcome, the temperament, holds and
-        hand-overs. ``at`` defaults to the call's last instant.
+        identity checks by method and outcome, the temperament, holds (length
+        in real time, reason, time frame stated) and hand-overs. ``at``
+        defaults to the call's last instant.
 
         >>> from datetime import datetime, timezone
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -716,6 +717,11 @@ class Call:
         >>> note = call.to_note(author="a-1")
         >>> note.kind.value, note.symptoms
         ('call_summary', ('jobs stay queued',))
+        >>> held = Call.start(id="c2", at=t0, agent="a-1").add(
+        ...     HoldStarted(at=t0, reason="checking the queue", time_frame=timedelta(minutes=2)),
+        ...     HoldEnded(at=t0 + timedelta(seconds=90), thanked=True))
+        >>> held.to_note(author="a-1").text
+        'Call c2 with agent a-1, 2026-03-02T09:00:00+00:00 to 2026-03-02T09:01:30+00:00. On hold for 0:01:30: checking the queue (stated 0:02:00).'
         """
         lines = [
             f"Call {self.id} with agent {self.agent}, "
@@ -725,8 +731,15 @@ class Call:
         errors: list[ErrorMessage] = []
         articles: list[ArticleRef] = []
         next_steps: list[str] = []
+        hold: HoldStarted | None = None  # a second start while on hold continues it
         for event in self.events:
-            if isinstance(event, IdentityChecked):
+            if isinstance(event, HoldStarted):
+                hold = hold or event
+            elif isinstance(event, HoldEnded):
+                if hold is not None:
+                    lines.append(_hold_line(hold, event.at, ended=True))
+                hold = None
+            elif isinstance(event, IdentityChecked):
                 checks = ", ".join(
                     f"{r.method.value} {r.outcome.value}" for r in event.records
                 )
@@ -750,6 +763,8 @@ class Call:
                 lines.append(
                     f"Escalated ({event.kind.value}) to {event.to_group}{tier}."
                 )
+        if hold is not None:
+            lines.append(_hold_line(hold, self.ended_at, ended=False))
         if self.temperament is not None:
             lines.append(f"Customer temperament: {self.temperament.value}.")
         return Note(
@@ -763,6 +778,16 @@ class Call:
             articles=tuple(articles),
             next_steps=tuple(next_steps),
         )
+
+
+def _hold_line(hold: HoldStarted, end: datetime, *, ended: bool) -> str:
+    """One sentence for the note: how long (real time), why, and the time frame stated."""
+    line = f"On hold for {to_utc(end) - to_utc(hold.at)}"
+    if hold.reason.strip():
+        line += f": {hold.reason.strip()}"
+    if hold.time_frame is not None:
+        line += f" (stated {hold.time_frame})"
+    return line + ("." if ended else ", until the end of the call.")
 
 
 def record_on_ticket(ticket: T, call: Call, *, author: str, **handle_kwargs: Any) -> T:
