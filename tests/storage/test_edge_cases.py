@@ -424,3 +424,117 @@ def test_an_entry_point_whose_module_raises_on_import_is_a_storage_error(
         open_store("broken://x")
     assert isinstance(info.value.__cause__, RuntimeError)
     assert "broken" in str(info.value)
+
+
+# -- search on a database this connection cannot write ----------------------------
+
+_WORDS = ("printer", "toner", "jam", "vpn", "drops", "ok", "x", "%", "tray_2")
+
+
+def _read_only(path: Path, how: str) -> SQLiteStore:
+    """A store on ``path`` whose connection cannot write, by one of two means."""
+    if how == "uri":
+        return SQLiteStore(f"file:{path}?mode=ro")
+    store = SQLiteStore(path)
+    store._conn.execute("PRAGMA query_only = ON")
+    return store
+
+
+@pytest.mark.parametrize("how", ["uri", "query_only"])
+def test_search_on_a_read_only_connection_finds_unindexed_text(
+    how: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "desk.db"
+    with SQLiteStore(path) as writer:
+        assert writer.full_text
+        writer.add(incident("t-1", summary="Toner low"))
+        assert [t.id for t in writer.search("toner")] == ["t-1"]  # indexed
+        writer.add(incident("t-2", summary="VPN drops", minutes=1))
+        writer.save(
+            with_notes(writer.get("t-1"), 1, text="toner replaced, printer ok"),
+            expected_version=1,
+        )
+    indexed = _indexed_up_to(path)
+    reader = _read_only(path, how)
+    try:
+        assert reader.count() == 2  # the same file, opened
+        with pytest.raises(StorageError):
+            reader.add(incident("t-3"))  # it really cannot write
+        assert [t.id for t in reader.search("toner")] == ["t-1"]
+        assert [t.id for t in reader.search("printer OK")] == ["t-1"]
+        assert [t.id for t in reader.search("vpn")] == ["t-2"]
+        assert [t.id for t in reader.search("drops toner")] == []
+    finally:
+        reader.close()
+    assert _indexed_up_to(path) == indexed  # the searches wrote nothing
+
+
+def _indexed_up_to(path: Path) -> int:
+    with SQLiteStore(path) as store:
+        value: int = store._conn.execute(
+            "SELECT value FROM deskflow_meta WHERE key = 'fts_indexed_rowid'"
+        ).fetchone()[0]
+    return value
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    return " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    before=st.lists(_texts(), max_size=4),
+    after=st.lists(_texts(), max_size=4),
+    notes=st.lists(st.tuples(st.integers(0, 7), _texts()), max_size=4),
+    queries=st.lists(_texts(), min_size=1, max_size=4),
+)
+def test_read_only_search_answers_like_the_reference(
+    before: list[str],
+    after: list[str],
+    notes: list[tuple[int, str]],
+    queries: list[str],
+) -> None:
+    # Tickets added before a search are indexed; those added after it, and
+    # notes saved after it, are not: a read-only search must still find them.
+    import tempfile
+
+    reference = MemoryStore()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "desk.db"
+        with SQLiteStore(path) as writer:
+            for i, text in enumerate(before):
+                t = incident(f"t-{i}", summary=text, minutes=i)
+                writer.add(t)
+                reference.add(t)
+            writer.search("x")
+            for i, text in enumerate(after, len(before)):
+                t = incident(f"t-{i}", summary=text, minutes=i)
+                writer.add(t)
+                reference.add(t)
+            for n, text in notes:
+                if reference.count() == 0:
+                    break
+                ticket_id = f"t-{n % reference.count()}"
+                current = reference.get(ticket_id)
+                changed = with_notes(current, 1, text=text)
+                writer.save(changed, expected_version=current.version)
+                reference.save(changed, expected_version=current.version)
+        for how in ("uri", "query_only"):
+            reader = _read_only(path, how)
+            try:
+                for query in queries:
+                    assert reader.search(query) == reference.search(query)
+            finally:
+                reader.close()
+
+
+def test_a_file_uri_to_a_file_that_is_not_sqlite_is_refused_untouched(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "notes 1.txt"
+    path.write_bytes(b"not a database")
+    uri = "file:" + str(path).replace(" ", "%20") + "?mode=rw"
+    with pytest.raises(StorageError, match="not an SQLite database"):
+        SQLiteStore(uri)
+    assert path.read_bytes() == b"not a database"

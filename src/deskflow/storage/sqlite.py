@@ -66,6 +66,7 @@ from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 import cattrs
 
@@ -93,6 +94,7 @@ SCHEMA_VERSION = 1
 """The database schema this code reads and writes (``PRAGMA user_version``)."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_READONLY = 8  # the primary result code of a refused write
 
 _SCHEMA_1 = (
     """CREATE TABLE deskflow_migrations (
@@ -315,6 +317,16 @@ def _driver_errors(doing: str) -> Iterator[None]:
         raise _driver_error(exc, doing) from exc  # type: ignore[misc]
 
 
+def _is_read_only(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is SQLite refusing a write to a read-only file or connection."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return bool(code & 0xFF == _SQLITE_READONLY)
+    return "readonly" in str(exc)  # pragma: no cover - Python 3.10
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -328,7 +340,9 @@ class SQLiteStore:
     """A :class:`~deskflow.storage.protocol.TicketStore` in one SQLite file.
 
     Args:
-        path: The database file (created if missing), or ``":memory:"``.
+        path: The database file (created if missing), ``":memory:"``, or an
+            SQLite ``file:`` URI: ``f"file:{path}?mode=ro"`` opens the file
+            read-only (reads and search work; writes raise ``StorageError``).
         timeout: Seconds to wait for another connection's write lock before
             raising :class:`~deskflow.errors.StorageError`.
         durable: ``True`` syncs the WAL on every commit (``synchronous=FULL``):
@@ -385,14 +399,16 @@ class SQLiteStore:
             raise StorageError(
                 f"cannot open {self.path!r}: a file path cannot hold a NUL character"
             )
+        uri = self.path.startswith("file:")
         if not self._in_memory:
-            _check_header(self.path)
+            _check_header(_uri_file(self.path) if uri else self.path)
         with _driver_errors(f"opening {self.path}"):
             self._conn = sqlite3.connect(
                 self.path,
                 timeout=timeout,
                 isolation_level=None,
                 check_same_thread=False,
+                uri=uri,
             )
         self._cursor = self._conn.cursor()  # reused by save, under the lock
         try:
@@ -1032,11 +1048,17 @@ class SQLiteStore:
         }
         for segment in sorted(segments, key=len, reverse=True)[:_PREFILTER_TERMS]:
             if self.full_text and len(segment) >= 3:
+                # The index, and a scan of the text it has not caught up with
+                # (none after a catch-up; the rest when it could not be written).
                 where.append(
                     "id IN (SELECT ticket_id FROM ticket_text WHERE rowid IN "
-                    "(SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?))"
+                    "(SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?) "
+                    "UNION ALL SELECT ticket_id FROM ticket_text WHERE rowid > "
+                    "(SELECT value FROM deskflow_meta WHERE key = 'fts_indexed_rowid') "
+                    "AND body LIKE ? ESCAPE '\\')"
                 )
                 params.append('"' + segment.replace('"', '""') + '"')
+                params.append("%" + _escape_like(segment) + "%")
             else:
                 where.append(
                     "id IN (SELECT ticket_id FROM ticket_text "
@@ -1044,7 +1066,13 @@ class SQLiteStore:
                 )
                 params.append("%" + _escape_like(segment) + "%")
         if self.full_text:
-            self._catch_up_index()
+            try:
+                self._catch_up_index()
+            except StorageError as exc:
+                # A read-only file or connection: the query above also scans
+                # the text not yet indexed, so the answer stays whole.
+                if not _is_read_only(exc.__cause__):
+                    raise
         sql = (
             "SELECT id FROM tickets"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -1152,6 +1180,14 @@ def _group_rows(
         else:
             groups.append((ticket_id, key, [data]))
     return groups
+
+
+def _uri_file(uri: str) -> str:
+    """The file an SQLite ``file:`` URI names (its path, percent-decoded)."""
+    path = uri[len("file:") :].partition("?")[0].partition("#")[0]
+    if path.startswith("//"):  # file://host/path: the authority is empty or localhost
+        path = "/" + path[2:].partition("/")[2]
+    return unquote(path)
 
 
 def _check_header(path: str) -> None:
