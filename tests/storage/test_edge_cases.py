@@ -300,10 +300,10 @@ def _desk(draw: st.DrawFn) -> list[Ticket]:
                 )
             elif step == "own":
                 t = t.take_ownership(owner=agent, at=at, actor=agent)
-            else:
+            elif len(ids) > 1:  # a ticket is never linked to itself
                 t = t.link(
                     relation=LinkRelation.RELATED,
-                    other_id=draw(st.sampled_from(ids)),
+                    other_id=draw(st.sampled_from([i for i in ids if i != ticket_id])),
                     at=at,
                     actor=agent,
                 )
