@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskflow import Customer, Incident
+from deskflow import BusinessContext, Customer, Incident
 from deskflow.errors import DeskflowError, NaiveDatetimeError, ValidationError
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
@@ -20,6 +20,7 @@ from deskflow.scripts import (
     CallClosed,
     CallScript,
     Escalated,
+    Facts,
     Greeted,
     HoldCheckedIn,
     HoldEnded,
@@ -455,3 +456,43 @@ def test_note_has_one_hold_line_per_hold(call: Call) -> None:
         elif isinstance(event, HoldEnded):
             on_hold = False
     assert call.to_note(author="a-1").text.count("On hold for ") == holds
+
+
+# -- known facts: only what the ticket held before the call ------------------
+
+
+def printer_ticket() -> Incident:
+    return Incident.open(
+        summary="Printer offline",
+        at=T0 - timedelta(days=1),
+        actor="a-lea",
+        customer=Customer(id="c-1", name="Alice"),
+    )
+
+
+CONTEXT = BusinessContext(deadline_reason="board meeting at 11:00", confidential=True)
+
+
+def test_context_recorded_after_the_call_does_not_make_its_question_redundant() -> None:
+    """The agent asks about a deadline, then records the answer on the ticket."""
+    call = start().add(
+        Greeted(at=T0),
+        QuestionAsked(
+            at=at(1),
+            kind=QuestionKind.PROBING,
+            text="Is there a deadline?",
+            answer="board meeting at 11",
+            step_id="ask-context",
+        ),
+    )
+    ticket = printer_ticket().update_context(CONTEXT, at=at(2), actor="a-sam")
+    assert Facts.BUSINESS_CONTEXT not in known_facts(ticket, before=T0)
+    assert rules(call, ticket=ticket) == []
+
+
+def test_context_recorded_before_the_call_is_known() -> None:
+    ticket = printer_ticket().update_context(CONTEXT, at=at(-60), actor="a-lea")
+    assert Facts.BUSINESS_CONTEXT in known_facts(ticket, before=T0)
+    later = ticket.update_context(BusinessContext(), at=at(2), actor="a-sam")
+    assert Facts.BUSINESS_CONTEXT in known_facts(later, before=T0)
+    assert Facts.BUSINESS_CONTEXT not in known_facts(later)

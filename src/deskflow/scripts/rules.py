@@ -55,8 +55,9 @@ from deskflow.scripts.model import (
     QuestionKind,
     VerificationRecord,
 )
+from deskflow.tickets.events import ContextChanged, Opened
 from deskflow.tickets.model import Ticket
-from deskflow.tickets.values import EscalationKind
+from deskflow.tickets.values import BusinessContext, EscalationKind
 
 __all__ = [
     "DEFAULT_REVIEW_POLICY",
@@ -304,8 +305,9 @@ def known_facts(
     """Facts the desk already holds: from the ticket, its notes and previous calls.
 
     Only what existed ``before`` the given instant counts (a ticket opened
-    during the call does not make its own call's questions redundant);
-    ``before`` must be timezone-aware.
+    during the call does not make its own call's questions redundant, nor
+    does a business context recorded after it); ``before`` must be
+    timezone-aware.
 
     >>> from datetime import datetime, timezone
     >>> from deskflow import Customer, Incident, Note
@@ -334,7 +336,7 @@ def known_facts(
                 facts.add(Facts.ASSET_MODEL)
             if ticket.asset.location:
                 facts.add(Facts.ASSET_LOCATION)
-        if ticket.context.is_stated:
+        if _context_before(ticket, limit).is_stated:
             facts.add(Facts.BUSINESS_CONTEXT)
         for note in ticket.notes:
             if limit is not None and to_utc(note.at) >= limit:
@@ -349,6 +351,23 @@ def known_facts(
         if limit is None or to_utc(call.started_at) < limit:
             facts |= call.facts
     return frozenset(facts)
+
+
+def _context_before(ticket: Ticket, limit: datetime | None) -> BusinessContext:
+    """The ticket's business context as it stood before ``limit`` (UTC).
+
+    The context is the one field a ticket changes after it opens, so it is read
+    from the timeline: the current value may have been recorded after the call.
+    """
+    if limit is None or not ticket.timeline:
+        return ticket.context
+    context = ticket.context
+    for event in ticket.timeline:
+        if isinstance(event, (Opened, ContextChanged)):
+            if to_utc(event.at) >= limit:
+                break
+            context = event.context
+    return context
 
 
 def tried_actions(
