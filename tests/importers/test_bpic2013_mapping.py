@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import attrs
 import pytest
@@ -112,9 +113,37 @@ def test_record_with_a_naive_instant_is_refused() -> None:
         "Involved ST": "V30",
         "Owner First Name": "Anne",
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(ValidationError, match="no UTC offset") as info:
         VinstRow.from_record(record, line=3)
-    assert info.value.path == "line 3.at"
+    assert info.value.path == "line 3.Change Date+Time"
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        (
+            b"1-2,2012-05-02T09:00:00+02:00,Queued,Awaiting \xff,T19,Lars\n",
+            "line 3",
+        ),
+        (
+            b"1-2,2012-05-02T09:00:00+02:00,Queued,Awaiting,T19,Lars,\xe9x\n",
+            "line 3",
+        ),
+    ],
+)
+def test_a_row_that_is_not_utf8_names_its_line_and_column(
+    tmp_path: Path, body: bytes, path: str
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_bytes(
+        b"SR Number,Change Date+Time,Status,Sub Status,Involved ST,Owner First Name\n"
+        b"1-1,2012-05-02T09:00:00+02:00,Queued,Awaiting Assignment,T19,Lars\n" + body
+    )
+    rows = b.read_rows(log)
+    assert next(rows).case == "1-1"
+    with pytest.raises(ValidationError, match="not UTF-8") as info:
+        next(rows)
+    assert info.value.path == path
 
 
 def test_record_with_an_empty_owner_is_refused() -> None:

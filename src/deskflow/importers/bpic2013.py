@@ -54,6 +54,7 @@ of the :data:`REJECTION_RULES`. :func:`replay` returns a
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -295,6 +296,11 @@ class VinstRow:
                 f"not an ISO 8601 instant: {values['Change Date+Time']!r}",
                 path=f"line {line}.Change Date+Time",
             ) from None
+        if at.utcoffset() is None:
+            raise ValidationError(
+                f"no UTC offset in {values['Change Date+Time']!r}",
+                path=f"line {line}.Change Date+Time",
+            )
         try:
             return cls(
                 case=values["SR Number"],
@@ -311,8 +317,14 @@ class VinstRow:
             raise ValidationError(exc.rule, path=f"line {line}.{exc.path}") from exc
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
 def read_rows(path: str | Path) -> Iterator[VinstRow]:
     """Read the flat CSV conversion of the log (UTF-8, comma-separated), row by row.
+
+    A row that is not UTF-8, or whose instant has no UTC offset, raises a
+    :class:`~deskflow.errors.ValidationError` naming its line (and column).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -324,9 +336,19 @@ def read_rows(path: str | Path) -> Iterator[VinstRow]:
     ...     [r.group for r in read_rows(p)]
     ['T19']
     """
-    with open(path, encoding="utf-8", newline="") as handle_:
-        for line, record in enumerate(csv.DictReader(handle_), start=2):
+    # Bytes that are not UTF-8 come through as lone surrogates, so that the
+    # line that holds them can be named.
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle_:
+        reader = csv.DictReader(_utf8_lines(handle_))
+        for line, record in enumerate(reader, start=2):
             yield VinstRow.from_record(record, line=line)
+
+
+def _utf8_lines(lines: Iterable[str]) -> Iterator[str]:
+    for number, text in enumerate(lines, start=1):
+        if not text.isascii() and _NOT_UTF8.search(text):
+            raise ValidationError("not UTF-8 text", path=f"line {number}")
+        yield text
 
 
 def group_cases(rows: Iterable[VinstRow]) -> dict[str, tuple[VinstRow, ...]]:
