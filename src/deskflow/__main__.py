@@ -54,7 +54,10 @@ def _show(reference: str, db: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m deskflow", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m deskflow",
+        description="The deskflow demo and inspection commands.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="walk the printer case end to end and store it")
     demo.add_argument(
