@@ -43,8 +43,10 @@ from deskflow.scripts import (
     VerificationRecord,
     Verifier,
     known_facts,
+    load_toml,
     review,
     script_from_json,
+    script_from_toml,
     tried_actions,
 )
 from deskflow.tickets import Step, StepOutcome
@@ -496,3 +498,12 @@ def test_context_recorded_before_the_call_is_known() -> None:
     later = ticket.update_context(BusinessContext(), at=at(2), actor="a-sam")
     assert Facts.BUSINESS_CONTEXT in known_facts(later, before=T0)
     assert Facts.BUSINESS_CONTEXT not in known_facts(later)
+
+
+@pytest.mark.parametrize("text", [b'name = "x"', None, 5])
+def test_toml_must_be_text(text: Any) -> None:
+    with pytest.raises(ValidationError, match="TOML text") as info:
+        load_toml(text)
+    assert info.value.path == "text"
+    with pytest.raises(ValidationError, match="TOML text"):
+        script_from_toml(text)

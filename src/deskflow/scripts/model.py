@@ -605,7 +605,8 @@ def load_toml(text: str) -> dict[str, Any]:
     """Parse TOML text with ``tomllib`` (Python 3.11+) or ``tomli`` (3.10).
 
     Raises :class:`TomlUnavailable` on Python 3.10 without ``tomli``, and
-    :class:`~deskflow.errors.ValidationError` for malformed TOML.
+    :class:`~deskflow.errors.ValidationError` for malformed TOML or for
+    anything but a ``str`` (decode bytes as UTF-8 first).
 
     >>> load_toml('name = "x"')
     {'name': 'x'}
@@ -614,6 +615,13 @@ def load_toml(text: str) -> dict[str, Any]:
     ...
     deskflow.errors.ValidationError: $: not valid TOML: Invalid value (at end of document)
     """
+    if not isinstance(text, str):
+        # tomllib takes only str; bytes (a file opened in binary mode) would
+        # raise a bare TypeError from inside it.
+        hint = "; decode it as UTF-8 first" if isinstance(text, bytes) else ""
+        raise ValidationError(
+            f"expected TOML text (str), got {type(text).__name__}{hint}", path="text"
+        )
     toml_module = _toml_module()
     try:
         data: dict[str, Any] = toml_module.loads(text)
