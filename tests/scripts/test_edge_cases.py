@@ -507,3 +507,23 @@ def test_toml_must_be_text(text: Any) -> None:
     assert info.value.path == "text"
     with pytest.raises(ValidationError, match="TOML text"):
         script_from_toml(text)
+
+
+@pytest.mark.parametrize("function", [known_facts, tried_actions])
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"ticket": "t-1"}, "ticket"),
+        ({"previous_calls": ["c-0"]}, "previous_calls[0]"),
+        ({"previous_calls": [start(), None]}, "previous_calls[1]"),
+    ],
+)
+def test_what_the_desk_holds_refuses_wrong_sources(
+    function: Any, kwargs: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        function(**kwargs)
+    assert info.value.path == path
+    with pytest.raises(ValidationError) as info:
+        review(start(), DEFAULT_SCRIPT, **kwargs)
+    assert info.value.path == path

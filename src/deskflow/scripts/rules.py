@@ -296,6 +296,22 @@ def _norm(action: str) -> str:
     return " ".join(action.casefold().split())
 
 
+def _checked_sources(ticket: Any, previous_calls: Iterable[Any]) -> tuple[Call, ...]:
+    """The previous calls as a tuple, once ``ticket`` and each call are the right type."""
+    if ticket is not None and not isinstance(ticket, Ticket):
+        raise ValidationError(
+            f"expected a Ticket or None, got {type(ticket).__name__}", path="ticket"
+        )
+    calls = tuple(previous_calls)
+    for index, call in enumerate(calls):
+        if not isinstance(call, Call):
+            raise ValidationError(
+                f"expected a Call, got {type(call).__name__}",
+                path=f"previous_calls[{index}]",
+            )
+    return calls
+
+
 def known_facts(
     ticket: Ticket | None = None,
     previous_calls: Iterable[Call] = (),
@@ -318,6 +334,7 @@ def known_facts(
     >>> sorted(known_facts(inc))
     ['customer.contact', 'customer.name', 'issue.summary', 'issue.symptoms']
     """
+    previous_calls = _checked_sources(ticket, previous_calls)
     facts: set[str] = set()
     limit = to_utc(ensure_aware(before, "before")) if before is not None else None
     if ticket is not None and (limit is None or to_utc(ticket.opened_at) < limit):
@@ -391,6 +408,7 @@ def tried_actions(
     >>> tried_actions(inc)
     frozenset({'restarted the pc'})
     """
+    previous_calls = _checked_sources(ticket, previous_calls)
     out: set[str] = set()
     limit = to_utc(ensure_aware(before, "before")) if before is not None else None
     if ticket is not None:
@@ -799,7 +817,7 @@ def review(
                 f"expected {kind.__name__}, got {type(value).__name__}", path=path
             )
     start = call.started_at
-    previous_calls = tuple(previous_calls)
+    previous_calls = _checked_sources(ticket, previous_calls)
     known = known_facts(ticket, previous_calls, before=start)
     tried = tried_actions(ticket, previous_calls, before=start)
     return _Reviewer(call, script, policy, known, tried).run()
