@@ -53,7 +53,7 @@ from deskflow.tickets.values import (
     CommitmentStatus,
     Status,
 )
-from deskflow.tiers import CustomerNotice, NoticeKind, readings
+from deskflow.tiers import CustomerNotice, NoticeKind, _check_fraction, _texts, readings
 
 __all__ = [
     "AgendaItem",
@@ -214,7 +214,7 @@ def promise_to_find_out(
     ...     due=START + timedelta(hours=3), at=START, actor="a-sam").commitments[-1].text
     'is the plotter covered by the warranty?'
     """
-    if not question.strip():
+    if not isinstance(question, str) or not question.strip():
         raise ValidationError("say what you will find out", path="question")
     local = _check_window(ticket, ensure_aware(due, "due"))
     return _promise(
@@ -372,7 +372,7 @@ def send_status_update(
     >>> inc.commitments[0].status.value, notice.kind.value
     ('met', 'status_update')
     """
-    steps = tuple(next_steps)
+    steps = _texts(next_steps, "next_steps")
     note = Note(
         author=actor,
         at=at,
@@ -488,7 +488,7 @@ def last_customer_contact(ticket: Ticket, *, at: datetime | None = None) -> date
     '09:18'
     """
     last = ticket.opened_at
-    limit = to_utc(at) if at is not None else None
+    limit = to_utc(ensure_aware(at, "at")) if at is not None else None
     for e in ticket.timeline:
         if limit is not None and to_utc(e.at) > limit:
             break
@@ -574,12 +574,17 @@ def schedule_follow_up(
             path="status",
         )
     ensure_aware(at, "at")
+    what = "; ".join(_texts(checks, "checks"))
     due = calendar.add(at, after) if calendar is not None else at + after
     window = ticket.customer.contact_window
     zone = _customer_zone(ticket)
-    if window is not None and zone is not None:
+    if window is not None:
+        if zone is None:
+            raise ValidationError(
+                "the customer has a contact window but no time zone to read it in",
+                path="customer.time_zone",
+            )
         due = window.next_opening(due, zone)
-    what = "; ".join(checks)
     return _promise(
         ticket,
         CommitmentKind.FOLLOW_UP,
@@ -606,7 +611,7 @@ def record_follow_up(
 
     When the fix held and the customer had not confirmed yet, their
     confirmation is recorded too. ``commitment_id`` defaults to the earliest
-    open follow-up.
+    open follow-up; another kind of commitment is refused.
 
     >>> from deskflow._demo import START, ALICE
     >>> from deskflow.tickets import Incident
@@ -618,6 +623,12 @@ def record_follow_up(
     >>> inc.status.value, inc.reopen_count, inc.commitments[-1].status.value
     ('in_progress', 1, 'met')
     """
+    if not isinstance(outcome, FollowUpOutcome):
+        raise ValidationError(
+            f"expected a FollowUpOutcome ({', '.join(o.name for o in FollowUpOutcome)}), "
+            f"got {type(outcome).__name__}",
+            path="outcome",
+        )
     if commitment_id is None:
         pending = open_commitments(ticket, kind=CommitmentKind.FOLLOW_UP)
         if not pending:
@@ -625,6 +636,14 @@ def record_follow_up(
                 f"ticket {ticket.id} has no open follow-up", path="commitment_id"
             )
         commitment_id = pending[0].id
+    else:
+        found = commitment(ticket, commitment_id)
+        if found.kind is not CommitmentKind.FOLLOW_UP:
+            raise ValidationError(
+                f"commitment {commitment_id!r} is a {found.kind.value}, not a "
+                "follow-up: keep it with keep()",
+                path="commitment_id",
+            )
     text = f"{outcome.value}: {detail}" if detail else outcome.value
     new = keep(
         ticket, commitment_id, at=at, actor=actor, outcome=text, lifecycle=lifecycle
@@ -728,6 +747,14 @@ def agenda(
     ['OVERDUE Mon 10:00 INC-... call_back: call back']
     """
     ensure_aware(at, "at")
+    if not isinstance(horizon, timedelta) or horizon < timedelta(0):
+        raise ValidationError("must be a duration of zero or more", path="horizon")
+    _check_fraction(warning_fraction, "warning_fraction")
+    if isinstance(tickets, Ticket) or not isinstance(tickets, Iterable):
+        raise ValidationError(
+            f"expected a collection of tickets, got {type(tickets).__name__}",
+            path="tickets",
+        )
     now = to_utc(at)
     limit = now + horizon
     items: list[AgendaItem] = []

@@ -1,0 +1,199 @@
+"""Edge cases of deskflow.followup: bad input, boundaries, invariants."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deskflow.errors import NaiveDatetimeError, ValidationError
+from deskflow.followup import (
+    FollowUpOutcome,
+    agenda,
+    last_customer_contact,
+    next_update_due,
+    promise_to_find_out,
+    record_follow_up,
+    schedule_follow_up,
+    send_status_update,
+)
+from deskflow.parties import ContactWindow, Customer
+from deskflow.tickets import Incident, Status
+from deskflow.tickets.values import CommitmentKind, CommitmentStatus
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+UTC = ZoneInfo("UTC")
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BRUSSELS)  # a Monday
+ALICE = Customer(id="c-alice", name="Alice", time_zone="Europe/Brussels")
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def new_ticket(**kw: Any) -> Incident:
+    fields: dict[str, Any] = {
+        "summary": "Printer not responding",
+        "customer": ALICE,
+        "at": T0,
+        "actor": "a-sam",
+        "owner": "a-sam",
+        "group": "service-desk",
+        "category": "printing",
+        "id": "t-1",
+    }
+    fields.update(kw)
+    return Incident.open(**fields)
+
+
+def resolved(**kw: Any) -> Incident:
+    return new_ticket(**kw).resolve(
+        resolution="new cable", articles=(), at=at(5), actor="a-sam"
+    )
+
+
+# -- follow-ups ------------------------------------------------------------------------
+
+
+def test_a_follow_up_cannot_ignore_a_window_it_cannot_read() -> None:
+    # book_call_back refuses a contact window without a time zone; the
+    # follow-up used to skip the window silently and book any hour.
+    bo = Customer(
+        id="c-bo", name="Bo", contact_window=ContactWindow(start=time(9), end=time(10))
+    )
+    with pytest.raises(ValidationError) as info:
+        schedule_follow_up(resolved(customer=bo), at=at(6), actor="a-sam")
+    assert info.value.path == "customer.time_zone"
+
+
+def test_follow_up_checks_given_as_one_string_are_refused() -> None:
+    # A bare string used to be joined letter by letter: "check: p; r; i; ...".
+    with pytest.raises(ValidationError) as info:
+        schedule_follow_up(
+            resolved(), at=at(6), actor="a-sam", checks="the printer prints"
+        )
+    assert info.value.path == "checks"
+
+
+def test_a_follow_up_is_recorded_only_against_a_follow_up() -> None:
+    # Recording a reverted fix against a call-back used to keep the call-back
+    # and reopen the ticket.
+    t = promise_to_find_out(
+        new_ticket(), question="is it covered?", due=at(60), at=at(1), actor="a-sam"
+    )
+    t = t.resolve(resolution="new cable", articles=(), at=at(5), actor="a-sam")
+    with pytest.raises(ValidationError) as info:
+        record_follow_up(
+            t,
+            outcome=FollowUpOutcome.REVERTED,
+            at=at(10),
+            actor="a-sam",
+            commitment_id="c1",
+        )
+    assert info.value.path == "commitment_id"
+    assert "find_out" in str(info.value)
+
+
+def test_a_follow_up_outcome_must_be_a_follow_up_outcome() -> None:
+    t = schedule_follow_up(resolved(), at=at(6), actor="a-sam")
+    with pytest.raises(ValidationError) as info:
+        record_follow_up(t, outcome="held", at=at(60 * 25), actor="a-sam")  # type: ignore[arg-type]
+    assert info.value.path == "outcome"
+
+
+@given(st.sampled_from(FollowUpOutcome), st.integers(min_value=1, max_value=3))
+def test_recording_a_follow_up_keeps_exactly_that_promise(
+    outcome: FollowUpOutcome, count: int
+) -> None:
+    t = resolved()
+    for index in range(count):
+        t = schedule_follow_up(
+            t, at=at(6 + index), actor="a-sam", after=timedelta(hours=1 + index)
+        )
+    follow_ups = [c for c in t.commitments if c.kind is CommitmentKind.FOLLOW_UP]
+    earliest = min(follow_ups, key=lambda c: (c.due.astimezone(UTC), c.id))
+    new = record_follow_up(t, outcome=outcome, at=at(600), actor="a-sam")
+    met = [c.id for c in new.commitments if c.status is CommitmentStatus.MET]
+    assert met == [earliest.id]
+    if outcome is FollowUpOutcome.REVERTED:
+        assert new.is_open
+    else:
+        assert new.status is Status.RESOLVED
+        assert new.confirmed_at is not None
+
+
+# -- status updates and the cadence ---------------------------------------------------
+
+
+def test_next_steps_of_a_status_update_given_as_one_string_are_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        send_status_update(
+            new_ticket(), "No news yet", at=at(5), actor="a-sam", next_steps="we call"
+        )
+    assert info.value.path == "next_steps"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: last_customer_contact(t, at=datetime(2026, 3, 2, 12)),
+        lambda t: next_update_due(
+            t, cadence=timedelta(hours=4), at=datetime(2026, 3, 2, 12)
+        ),
+    ],
+    ids=["last_customer_contact", "next_update_due"],
+)
+def test_a_naive_instant_is_refused(call: Any) -> None:
+    # It used to be read silently in the machine's local time zone.
+    with pytest.raises(NaiveDatetimeError):
+        call(new_ticket())
+
+
+def test_a_find_out_question_must_be_text() -> None:
+    with pytest.raises(ValidationError) as info:
+        promise_to_find_out(
+            new_ticket(),
+            question=None,  # type: ignore[arg-type]
+            due=at(60),
+            at=at(1),
+            actor="a-sam",
+        )
+    assert info.value.path == "question"
+
+
+# -- the agenda --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"horizon": timedelta(hours=-1)}, "horizon"),
+        ({"horizon": 8}, "horizon"),
+        ({"warning_fraction": "0.75"}, "warning_fraction"),
+        ({"warning_fraction": 0}, "warning_fraction"),
+    ],
+)
+def test_agenda_parameters_are_checked(kwargs: dict[str, Any], path: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        agenda([new_ticket()], agent="a-sam", at=at(1), **kwargs)
+    assert info.value.path == path
+
+
+def test_agenda_refuses_a_single_ticket() -> None:
+    # A ticket is not a collection of tickets; this used to be a bare TypeError.
+    with pytest.raises(ValidationError) as info:
+        agenda(new_ticket(), agent="a-sam", at=at(1))  # type: ignore[arg-type]
+    assert info.value.path == "tickets"
+
+
+@given(st.integers(min_value=0, max_value=24 * 60))
+def test_agenda_keeps_overdue_items_first_whatever_the_horizon(minutes: int) -> None:
+    t = promise_to_find_out(
+        new_ticket(), question="covered?", due=at(30), at=at(1), actor="a-sam"
+    )
+    items = agenda([t], agent="a-sam", at=at(120), horizon=timedelta(minutes=minutes))
+    assert [(i.commitment_id, i.overdue) for i in items] == [("c1", True)]
