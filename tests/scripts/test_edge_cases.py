@@ -527,3 +527,50 @@ def test_what_the_desk_holds_refuses_wrong_sources(
     with pytest.raises(ValidationError) as info:
         review(start(), DEFAULT_SCRIPT, **kwargs)
     assert info.value.path == path
+
+
+# -- a previous call's scripted questions count, as they do within a call ----
+
+
+def asked_serial(call_start: datetime, *, script: str | None = None) -> Call:
+    return Call.start(id="c-prev", at=call_start, agent="a-lea", script=script).add(
+        QuestionAsked(
+            at=call_start + timedelta(minutes=1),
+            kind=QuestionKind.CLOSED,
+            text="Which device is it?",
+            answer="CN-4821-X",
+            step_id="ask-asset",
+        )
+    )
+
+
+def asks_serial_again() -> Call:
+    return start().add(
+        Greeted(at=T0),
+        QuestionAsked(
+            at=at(1),
+            kind=QuestionKind.CLOSED,
+            text="Serial number?",
+            answer="CN-4821-X",
+            fact=Facts.ASSET_SERIAL,
+        ),
+    )
+
+
+@pytest.mark.parametrize("script", [None, "default"])
+def test_scripted_question_of_a_previous_call_makes_its_fact_known(
+    script: str | None,
+) -> None:
+    yesterday = asked_serial(T0 - timedelta(days=1), script=script)
+    findings = rules(asks_serial_again(), previous_calls=[yesterday])
+    assert findings == ["redundant-question"]
+
+
+def test_previous_call_on_another_script_is_not_read_with_this_one() -> None:
+    yesterday = asked_serial(T0 - timedelta(days=1), script="printer-v1")
+    assert rules(asks_serial_again(), previous_calls=[yesterday]) == []
+
+
+def test_a_later_call_does_not_count_as_previous() -> None:
+    tomorrow = asked_serial(T0 + timedelta(days=1))
+    assert rules(asks_serial_again(), previous_calls=[tomorrow]) == []

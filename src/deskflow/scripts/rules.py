@@ -421,6 +421,34 @@ def tried_actions(
     return frozenset(out)
 
 
+def _scripted_facts(
+    calls: tuple[Call, ...], script: CallScript, *, before: datetime
+) -> frozenset[str]:
+    """Facts sought by answered questions of earlier calls that name a step, not a fact.
+
+    Within a call, review reads such a question's fact from its script step;
+    this does the same for the previous calls that followed ``script`` (by
+    name, or naming none), so what they established counts as known too.
+    """
+    limit = to_utc(before)
+    steps = {step.id: step for step in script.steps}
+    out: set[str] = set()
+    for call in calls:
+        if call.script not in (None, script.name) or to_utc(call.started_at) >= limit:
+            continue
+        for event in call.events:
+            if (
+                isinstance(event, QuestionAsked)
+                and event.fact is None
+                and event.step_id in steps
+                and event.answer.strip()
+            ):
+                fact = steps[event.step_id].establishes
+                if fact is not None:
+                    out.add(fact)
+    return frozenset(out)
+
+
 def _between(start: datetime, end: datetime) -> timedelta:
     """Real time from ``start`` to ``end`` (whatever their zones and folds)."""
     return to_utc(end) - to_utc(start)
@@ -796,7 +824,10 @@ def review(
 
     ``ticket`` and ``previous_calls`` tell review what the desk already held
     when the call started, so asking again (or suggesting a step already
-    tried) is flagged. The same inputs always give the same findings.
+    tried) is flagged; a previous call's question that names a step of
+    ``script`` (``step_id``) but no fact counts with the step's fact, if that
+    call followed ``script`` or names no script. The same inputs always give
+    the same findings.
 
     >>> from datetime import datetime, timedelta, timezone
     >>> from deskflow.scripts import DEFAULT_SCRIPT, Call, Greeted, HoldStarted, HoldEnded
@@ -818,6 +849,8 @@ def review(
             )
     start = call.started_at
     previous_calls = _checked_sources(ticket, previous_calls)
-    known = known_facts(ticket, previous_calls, before=start)
+    known = known_facts(ticket, previous_calls, before=start) | _scripted_facts(
+        previous_calls, script, before=start
+    )
     tried = tried_actions(ticket, previous_calls, before=start)
     return _Reviewer(call, script, policy, known, tried).run()
