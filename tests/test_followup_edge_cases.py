@@ -16,13 +16,14 @@ from deskflow.followup import (
     agenda,
     last_customer_contact,
     next_update_due,
+    open_commitments,
     promise_to_find_out,
     record_follow_up,
     schedule_follow_up,
     send_status_update,
 )
 from deskflow.parties import ContactWindow, Customer
-from deskflow.tickets import Incident, Status
+from deskflow.tickets import Incident, MakeCommitment, Status
 from deskflow.tickets.values import CommitmentKind, CommitmentStatus
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -197,3 +198,29 @@ def test_agenda_keeps_overdue_items_first_whatever_the_horizon(minutes: int) -> 
     )
     items = agenda([t], agent="a-sam", at=at(120), horizon=timedelta(minutes=minutes))
     assert [(i.commitment_id, i.overdue) for i in items] == [("c1", True)]
+
+
+def test_promises_due_at_the_same_instant_stay_in_the_order_they_were_made() -> None:
+    # Ties were broken by the id as text, so 'c10' came before 'c2'.
+    t = new_ticket()
+    for index in range(11):
+        t = promise_to_find_out(
+            t, question=f"question {index}", due=at(60), at=at(1 + index), actor="a-sam"
+        )
+    made = [c.id for c in t.commitments]
+    assert [c.id for c in open_commitments(t)] == made
+    items = agenda([t], agent="a-sam", at=at(30))
+    assert [i.commitment_id for i in items] == made
+
+
+def test_the_default_follow_up_is_the_first_one_made_among_equals() -> None:
+    t = resolved()
+    for index, name in enumerate(("visit", "call", "email")):
+        t = t.handle(
+            MakeCommitment(kind=CommitmentKind.FOLLOW_UP, due=at(600), id=name),
+            at=at(6 + index),
+            actor="a-sam",
+        )
+    new = record_follow_up(t, outcome=FollowUpOutcome.HELD, at=at(700), actor="a-sam")
+    met = [c.id for c in new.commitments if c.status is CommitmentStatus.MET]
+    assert met == ["visit"]

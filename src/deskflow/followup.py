@@ -281,7 +281,7 @@ def commitment(ticket: Ticket, commitment_id: str) -> Commitment:
 def open_commitments(
     ticket: Ticket, *, kind: CommitmentKind | None = None
 ) -> tuple[Commitment, ...]:
-    """The commitments still open, earliest due first.
+    """The commitments still open, earliest due first (then in the order they were made).
 
     >>> from deskflow._demo import build_case
     >>> open_commitments(build_case())
@@ -290,7 +290,9 @@ def open_commitments(
     found = [
         c for c in ticket.commitments if c.is_open and (kind is None or c.kind is kind)
     ]
-    return tuple(sorted(found, key=lambda c: (to_utc(c.due), c.id)))
+    # sorted() is stable: equal due times keep the order the promises were made
+    # (ids compared as text would put 'c10' before 'c2').
+    return tuple(sorted(found, key=lambda c: to_utc(c.due)))
 
 
 def keep(
@@ -736,7 +738,8 @@ def agenda(
       ``update`` clock gives the update due instead of the cadence.
 
     Urgency: overdue items first, the longest overdue first; then by due
-    time; ties by kind and ticket id, so the order is stable.
+    time; ties by kind and ticket id, then in the order the tickets and
+    their commitments were given, so the order is stable.
 
     >>> from deskflow._demo import START, ALICE
     >>> from deskflow.tickets import Incident
@@ -826,7 +829,6 @@ def agenda(
             to_utc(i.due),
             order.index(i.kind),
             i.ticket_id,
-            i.commitment_id or "",
         )
     )
     return tuple(items)
