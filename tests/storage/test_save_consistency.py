@@ -12,6 +12,7 @@ MemoryStore replaced the stored ticket, so the two disagreed.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -120,3 +121,39 @@ def test_every_backend_refuses_or_accepts_the_same_saves(
         assert outcome == ("conflict", claimed, stored)
     if outcome != "saved" or mine.version == claimed:
         assert timeline == history.timeline
+
+
+@pytest.mark.parametrize("reopen", [False, True])
+def test_a_stored_event_written_as_other_text_is_compared_as_an_event(
+    reopen: bool, tmp_path: Path
+) -> None:
+    # Rows written by another converter or deskflow version may spell the
+    # same event differently (here: keys in another order, no spaces saved).
+    import json
+
+    path = tmp_path / "desk.db"
+    t = with_notes(incident("t-1"), 1)
+    store = SQLiteStore(path)
+    store.add(t)
+    data = store._conn.execute(
+        "SELECT data FROM events WHERE ticket_id = 't-1' AND seq = 2"
+    ).fetchone()[0]
+    respelled = json.dumps(json.loads(data), sort_keys=True, indent=1)
+    assert respelled != data
+    store._conn.execute(
+        "UPDATE events SET data = ? WHERE ticket_id = 't-1' AND seq = 2",
+        (respelled,),
+    )
+    if reopen:
+        store.close()
+        store = SQLiteStore(path)
+    try:
+        assert store.get("t-1") == t
+        changed = with_notes(t, 1, text="later")  # built on t, not on the get
+        store.save(changed, expected_version=2)
+        assert store.get("t-1") == changed
+        forked = with_notes(with_notes(incident("t-1"), 1, text="other"), 2)
+        with pytest.raises(ConcurrencyConflict):
+            store.save(forked, expected_version=3)
+    finally:
+        store.close()

@@ -35,9 +35,13 @@ that re-checks the stored version inside the transaction, so several
 threads and processes can share a file and a lost update is impossible:
 the loser gets :class:`~deskflow.errors.ConcurrencyConflict`. A save checks
 the version with the ``UPDATE`` of the head itself (``WHERE id = ? AND
-version = ?`` and every column it does not set already equal to its new
-value); only when that matches no row does it read the head to tell a
-conflict from a missing ticket, or to set the other columns that changed.
+version = ?``, every column it does not set already equal to its new
+value, and the stored last event the ticket's event at that version, so
+that the ticket continues the stored history); only when that matches no
+row does it read the head to tell a conflict from a missing ticket, or to
+set the other columns that changed. The store keeps the text of the last
+event it wrote or read for each ticket, so a ticket read or saved through
+it is not encoded again for that check.
 
 >>> from datetime import datetime, timezone
 >>> from deskflow import Customer, Incident
@@ -242,6 +246,7 @@ _ORDER_COLUMN = {
     Order.UPDATED_DESC: "updated_at",
 }
 _CHUNK = 256  # tickets loaded per statement when streaming
+_KNOWN_LAST = 4096  # tickets whose last event text a store keeps for saves
 _PREFILTER_CHARS = 200  # a prefix of a word is enough for the search prefilter
 _PREFILTER_TERMS = 16  # and so are a few of its words
 
@@ -392,6 +397,11 @@ class SQLiteStore:
         )
         self._lock = threading.RLock()
         self._closed = False
+        # Per ticket id, the last event this store wrote or read and its row
+        # text: a save built on it need not encode it again for the check
+        # that the ticket continues the stored history. Only a cache: a
+        # miss costs one encoding, and an entry is right for its own object.
+        self._known_last: dict[str, tuple[Event, str]] = {}
         self._want_full_text = full_text
         self._structure_event = self._make_event_structurer()
         self._unstructure_event = self._make_event_unstructurer()
@@ -595,6 +605,13 @@ class SQLiteStore:
                     conn.execute("ROLLBACK")
                 raise
 
+    def _remember(self, ticket_id: str, event: Event, data: str) -> None:
+        """Keep ``data``, the row text of ``event``, as the ticket's known last event."""
+        known = self._known_last
+        if len(known) >= _KNOWN_LAST and ticket_id not in known:
+            known.clear()
+        known[ticket_id] = (event, data)
+
     def _fold(self, rows: Sequence[tuple[str]] | Iterable[str]) -> Ticket:
         structure = self._structure_event
         return Ticket.from_events(
@@ -738,7 +755,12 @@ class SQLiteStore:
         ]
         # The stored last event as this ticket has it: the save continues the
         # stored history only if the two are the same event.
-        last = self._unstructure_event(ticket.timeline[expected_version - 1])
+        previous = ticket.timeline[expected_version - 1]
+        known = self._known_last.get(ticket.id)
+        if known is not None and known[0] is previous:
+            last = known[1]
+        else:
+            last = self._unstructure_event(previous)
         guess = (
             *set_values(new),
             ticket.id,
@@ -775,6 +797,7 @@ class SQLiteStore:
                     if self._conn.in_transaction:
                         cur.execute("ROLLBACK")
                     raise
+                self._remember(ticket.id, ticket.timeline[-1], rows[-1][4])
             except (sqlite3.Error, UnicodeEncodeError) as exc:
                 error = _driver_error(exc, f"saving ticket {ticket.id!r}")
                 raise error from exc  # type: ignore[misc]
@@ -855,7 +878,9 @@ class SQLiteStore:
         )
         if not rows:
             raise TicketNotFound(ticket_id)
-        return self._fold(rows)
+        ticket = self._fold(rows)
+        self._remember(ticket.id, ticket.timeline[-1], rows[-1][0])
+        return ticket
 
     def get_by_reference(self, reference: str) -> Ticket:
         """The ticket with this reference number; ``TicketNotFound`` otherwise.
@@ -876,7 +901,9 @@ class SQLiteStore:
         )
         if not rows:
             raise TicketNotFound(reference)
-        return self._fold(rows)
+        ticket = self._fold(rows)
+        self._remember(ticket.id, ticket.timeline[-1], rows[-1][0])
+        return ticket
 
     def timeline(self, ticket_id: str) -> tuple[Event, ...]:
         """The events of one ticket, oldest first; ``TicketNotFound`` otherwise.
