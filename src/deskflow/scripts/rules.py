@@ -430,6 +430,8 @@ def _scripted_facts(
     this does the same for the previous calls that followed ``script`` (by
     name, or naming none), so what they established counts as known too.
     """
+    if not calls:
+        return frozenset()
     limit = to_utc(before)
     steps = {step.id: step for step in script.steps}
     out: set[str] = set()
