@@ -15,6 +15,7 @@ from deskflow import BusinessContext, Customer, Incident
 from deskflow.errors import DeskflowError, NaiveDatetimeError, ValidationError
 from deskflow.scripts import (
     DEFAULT_IDENTITY_POLICIES,
+    DEFAULT_PHASES,
     DEFAULT_SCRIPT,
     Call,
     CallClosed,
@@ -574,3 +575,10 @@ def test_previous_call_on_another_script_is_not_read_with_this_one() -> None:
 def test_a_later_call_does_not_count_as_previous() -> None:
     tomorrow = asked_serial(T0 + timedelta(days=1))
     assert rules(asks_serial_again(), previous_calls=[tomorrow]) == []
+
+
+def test_default_phases_cannot_be_changed_in_place() -> None:
+    """A shared default is a value: no module can rewrite it for the others."""
+    with pytest.raises(TypeError):
+        DEFAULT_PHASES[Phase.GREETING] = DEFAULT_PHASES[Phase.CLOSURE]  # type: ignore[index]
+    assert DEFAULT_SCRIPT.phases == tuple(DEFAULT_PHASES[p] for p in Phase)

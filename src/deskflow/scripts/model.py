@@ -31,6 +31,7 @@ import enum
 import importlib
 import json
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
@@ -781,132 +782,135 @@ DEFAULT_IDENTITY_POLICIES: tuple[IdentityPolicy, ...] = (
 )
 """Identity policies by sensitivity: a printer question needs less than a password reset."""
 
-DEFAULT_PHASES: Mapping[Phase, ScriptPhase] = {
-    Phase.GREETING: ScriptPhase(
-        phase=Phase.GREETING,
-        steps=(
-            _say(
-                "greet",
-                "Thank you for calling the service desk, this is <agent>. How can I help?",
-                why="the caller knows at once they reached the right place and who helps them",
-            ),
-            _q(
-                "ask-name",
-                QuestionKind.CLOSED,
-                "May I have your name, please?",
-                establishes=Facts.CUSTOMER_NAME,
-                why="to find your record and previous cases",
-            ),
-            _do(
-                "validate-identity",
-                "Validate identity with the policy for what the caller needs",
-                why="we protect your account: we check who we speak with before changing anything",
-            ),
-            _q(
-                "confirm-contact",
-                QuestionKind.CONFIRMING,
-                "Can I still reach you on <number on file> if we get cut off?",
-                establishes=Facts.CUSTOMER_CONTACT,
-                why="so we can call you back if the line drops",
-            ),
-        ),
-    ),
-    Phase.INVESTIGATION: ScriptPhase(
-        phase=Phase.INVESTIGATION,
-        steps=(
-            _q(
-                "describe-issue",
-                QuestionKind.OPEN,
-                "What is happening, in your own words?",
-                establishes=Facts.ISSUE_SYMPTOMS,
-                why="your description points us to the right area",
-            ),
-            _q(
-                "ask-asset",
-                QuestionKind.CLOSED,
-                "Which device is it? The label under it shows a serial number.",
-                establishes=Facts.ASSET_SERIAL,
-                why="the serial tells us the model and its history",
-            ),
-            _q(
-                "ask-error",
-                QuestionKind.PROBING,
-                "Does a message appear? Please read it to me exactly.",
-                establishes=Facts.ISSUE_ERROR,
-                why="the exact code points to the fault",
-            ),
-            _q(
-                "ask-tried",
-                QuestionKind.PROBING,
-                "What have you tried already?",
-                establishes=Facts.ISSUE_STEPS_TRIED,
-                why="so I do not ask you to repeat what you did",
-            ),
-            _q(
-                "ask-context",
-                QuestionKind.PROBING,
-                "Is there a deadline, or anything confidential involved?",
-                establishes=Facts.BUSINESS_CONTEXT,
-                why="context changes how fast and how we must help",
-            ),
-            _q(
-                "confirm-understanding",
-                QuestionKind.CONFIRMING,
-                "So, <summary>. Did I get that right?",
-                why="we agree on the problem before working on it",
+# Read-only: a module-level dict could be rewritten by any importer, for all.
+DEFAULT_PHASES: Mapping[Phase, ScriptPhase] = MappingProxyType(
+    {
+        Phase.GREETING: ScriptPhase(
+            phase=Phase.GREETING,
+            steps=(
+                _say(
+                    "greet",
+                    "Thank you for calling the service desk, this is <agent>. How can I help?",
+                    why="the caller knows at once they reached the right place and who helps them",
+                ),
+                _q(
+                    "ask-name",
+                    QuestionKind.CLOSED,
+                    "May I have your name, please?",
+                    establishes=Facts.CUSTOMER_NAME,
+                    why="to find your record and previous cases",
+                ),
+                _do(
+                    "validate-identity",
+                    "Validate identity with the policy for what the caller needs",
+                    why="we protect your account: we check who we speak with before changing anything",
+                ),
+                _q(
+                    "confirm-contact",
+                    QuestionKind.CONFIRMING,
+                    "Can I still reach you on <number on file> if we get cut off?",
+                    establishes=Facts.CUSTOMER_CONTACT,
+                    why="so we can call you back if the line drops",
+                ),
             ),
         ),
-    ),
-    Phase.RESOLUTION: ScriptPhase(
-        phase=Phase.RESOLUTION,
-        steps=(
-            _do(
-                "search-knowledge",
-                "Search the knowledge base and standard procedures",
-                why="a known fix is the fastest safe fix",
-            ),
-            _say(
-                "estimate",
-                "Tell the customer the plan and how long it should take",
-                why="the customer knows what will happen and for how long",
-            ),
-            _do(
-                "apply-fix",
-                "Apply the fix, explaining each step and why",
-                why="each step is chosen to rule out one cause",
-            ),
-            _q(
-                "verify-fix",
-                QuestionKind.CLOSED,
-                "Can you try again now: does it work?",
-                why="a fix counts once it is seen working",
-            ),
-        ),
-    ),
-    Phase.CLOSURE: ScriptPhase(
-        phase=Phase.CLOSURE,
-        steps=(
-            _q(
-                "confirm-resolved",
-                QuestionKind.CONFIRMING,
-                "Is the issue resolved for you?",
-                establishes=Facts.ISSUE_RESOLVED,
-                why="we close only what you agree is fixed",
-            ),
-            _do(
-                "update-ticket",
-                "Update the ticket with the call summary",
-                why="the next person continues without asking you again",
-            ),
-            _say(
-                "close",
-                "Your ticket number is <reference>. Anything else I can help with? Thank you for calling.",
-                why="you can quote the number if the issue comes back",
+        Phase.INVESTIGATION: ScriptPhase(
+            phase=Phase.INVESTIGATION,
+            steps=(
+                _q(
+                    "describe-issue",
+                    QuestionKind.OPEN,
+                    "What is happening, in your own words?",
+                    establishes=Facts.ISSUE_SYMPTOMS,
+                    why="your description points us to the right area",
+                ),
+                _q(
+                    "ask-asset",
+                    QuestionKind.CLOSED,
+                    "Which device is it? The label under it shows a serial number.",
+                    establishes=Facts.ASSET_SERIAL,
+                    why="the serial tells us the model and its history",
+                ),
+                _q(
+                    "ask-error",
+                    QuestionKind.PROBING,
+                    "Does a message appear? Please read it to me exactly.",
+                    establishes=Facts.ISSUE_ERROR,
+                    why="the exact code points to the fault",
+                ),
+                _q(
+                    "ask-tried",
+                    QuestionKind.PROBING,
+                    "What have you tried already?",
+                    establishes=Facts.ISSUE_STEPS_TRIED,
+                    why="so I do not ask you to repeat what you did",
+                ),
+                _q(
+                    "ask-context",
+                    QuestionKind.PROBING,
+                    "Is there a deadline, or anything confidential involved?",
+                    establishes=Facts.BUSINESS_CONTEXT,
+                    why="context changes how fast and how we must help",
+                ),
+                _q(
+                    "confirm-understanding",
+                    QuestionKind.CONFIRMING,
+                    "So, <summary>. Did I get that right?",
+                    why="we agree on the problem before working on it",
+                ),
             ),
         ),
-    ),
-}
-"""A default script for each phase, following common service-desk practice."""
+        Phase.RESOLUTION: ScriptPhase(
+            phase=Phase.RESOLUTION,
+            steps=(
+                _do(
+                    "search-knowledge",
+                    "Search the knowledge base and standard procedures",
+                    why="a known fix is the fastest safe fix",
+                ),
+                _say(
+                    "estimate",
+                    "Tell the customer the plan and how long it should take",
+                    why="the customer knows what will happen and for how long",
+                ),
+                _do(
+                    "apply-fix",
+                    "Apply the fix, explaining each step and why",
+                    why="each step is chosen to rule out one cause",
+                ),
+                _q(
+                    "verify-fix",
+                    QuestionKind.CLOSED,
+                    "Can you try again now: does it work?",
+                    why="a fix counts once it is seen working",
+                ),
+            ),
+        ),
+        Phase.CLOSURE: ScriptPhase(
+            phase=Phase.CLOSURE,
+            steps=(
+                _q(
+                    "confirm-resolved",
+                    QuestionKind.CONFIRMING,
+                    "Is the issue resolved for you?",
+                    establishes=Facts.ISSUE_RESOLVED,
+                    why="we close only what you agree is fixed",
+                ),
+                _do(
+                    "update-ticket",
+                    "Update the ticket with the call summary",
+                    why="the next person continues without asking you again",
+                ),
+                _say(
+                    "close",
+                    "Your ticket number is <reference>. Anything else I can help with? Thank you for calling.",
+                    why="you can quote the number if the issue comes back",
+                ),
+            ),
+        ),
+    }
+)
+"""A default script for each phase, following common service-desk practice (read-only)."""
 
 DEFAULT_SCRIPT = CallScript(
     name="default",
