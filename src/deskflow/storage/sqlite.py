@@ -827,9 +827,10 @@ class SQLiteStore:
     ) -> None:
         """Check the stored version and last event, and set the head columns that changed.
 
-        ``last`` is the ticket's event at ``expected_version`` as this store
-        writes it. A stored row with other text (written by another converter
-        or deskflow version) is read and compared as an event.
+        ``last`` is the text of the ticket's event at ``expected_version``
+        (as this store writes it, or the row it was read from). A stored row
+        with other text (written by another converter or deskflow version)
+        is read and compared as an event.
         """
         ticket_id = ticket.id
         found = cur.execute(_SELECT_HEAD, (ticket_id,)).fetchone()
