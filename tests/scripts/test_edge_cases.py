@@ -582,3 +582,26 @@ def test_default_phases_cannot_be_changed_in_place() -> None:
     with pytest.raises(TypeError):
         DEFAULT_PHASES[Phase.GREETING] = DEFAULT_PHASES[Phase.CLOSURE]  # type: ignore[index]
     assert DEFAULT_SCRIPT.phases == tuple(DEFAULT_PHASES[p] for p in Phase)
+
+
+def test_each_stated_hold_time_that_runs_out_is_flagged() -> None:
+    """A late check-in states a new time frame; letting that one run out is a new lapse."""
+    two = timedelta(minutes=2)
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(at=at(1), reason="checking", time_frame=two),
+        HoldCheckedIn(at=at(5), time_frame=two),
+        HoldEnded(at=at(20), thanked=True),
+    )
+    overruns = [f for f in review(call, DEFAULT_SCRIPT) if f.rule == "hold-overrun"]
+    assert [f.at for f in overruns] == [at(3), at(7)]
+
+
+def test_an_overrun_frame_is_flagged_once() -> None:
+    call = start().add(
+        Greeted(at=T0),
+        HoldStarted(at=at(1), reason="checking", time_frame=timedelta(minutes=2)),
+        *(Muted(at=at(m), announced=True) for m in (5, 6, 7)),
+        HoldEnded(at=at(20), thanked=True),
+    )
+    assert rules(call).count("hold-overrun") == 1

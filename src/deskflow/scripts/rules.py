@@ -720,12 +720,8 @@ class _Reviewer:
     def on_hold_checked_in(self, index: int, event: HoldCheckedIn) -> None:
         if self.hold is not None:
             frame = event.time_frame or self.hold.frame
-            self.hold = _Hold(
-                index=self.hold.index,
-                since=event.at,
-                frame=frame,
-                flagged=self.hold.flagged,
-            )
+            # A new time frame starts: letting it run out too is a new lapse.
+            self.hold = _Hold(index=self.hold.index, since=event.at, frame=frame)
 
     def on_hold_ended(self, index: int, event: HoldEnded) -> None:
         if self.hold is not None:
