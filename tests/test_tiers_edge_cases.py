@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,6 +36,7 @@ from deskflow.tiers import (
     CustomerNotice,
     EscalationPolicy,
     Handoff,
+    InternalNotice,
     NoticeKind,
     RepeatedReopens,
     SlaAtRisk,
@@ -46,6 +48,7 @@ from deskflow.tiers import (
     TimeAtTier,
     UnknownGroup,
     escalate,
+    notices_since,
     steps_taken,
 )
 
@@ -391,3 +394,88 @@ def test_a_matrix_built_from_rows_answers_its_table_and_round_trips(
         if impact not in impacts:
             with pytest.raises(DeskflowError):
                 matrix.priority_for(impact, urgencies[0])
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"elapsed": 3}, "elapsed"),
+        ({"elapsed": None}, "elapsed"),
+        ({"target": "PT4H"}, "target"),
+        ({"due": datetime(2026, 3, 2, 13)}, "due"),
+    ],
+)
+def test_an_sla_reading_checks_its_fields(fields: dict[str, Any], path: str) -> None:
+    # A reading with a number for elapsed used to fail later, in fraction, with
+    # a bare TypeError.
+    base: dict[str, Any] = {
+        "name": "resolution",
+        "elapsed": timedelta(hours=1),
+        "target": timedelta(hours=4),
+    }
+    with pytest.raises(ValidationError) as info:
+        SlaReading(**{**base, **fields})
+    assert info.value.path == path
+
+
+def test_a_duck_typed_clock_with_a_bad_elapsed_is_refused_on_clocks() -> None:
+    @attrs.frozen
+    class Clock:
+        name: str = "response"
+        elapsed: object = None
+        target: timedelta = timedelta(hours=2)
+        due: datetime | None = None
+
+    with pytest.raises(ValidationError, match="elapsed"):
+        DEFAULT_ESCALATION_POLICY.recommend(new_ticket(), at=at(1), clocks=[Clock()])
+
+
+@given(st.integers(min_value=0, max_value=600), st.integers(min_value=1, max_value=600))
+def test_a_reading_is_breached_exactly_when_it_is_past_its_target(
+    elapsed: int, target: int
+) -> None:
+    reading = SlaReading(
+        name="x", elapsed=timedelta(minutes=elapsed), target=timedelta(minutes=target)
+    )
+    assert reading.breached == (elapsed > target)
+    assert reading.fraction == pytest.approx(elapsed / target)
+
+
+@pytest.mark.parametrize("version", [-1, 1.5, True, "3"])
+def test_notices_since_refuses_a_version_that_is_not_a_count(version: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        notices_since(new_ticket(), version)
+    assert info.value.path == "version"
+
+
+@pytest.mark.parametrize("headline", ["Can you reboot now?", "Fixed!", "No news yet."])
+def test_a_notice_headline_keeps_its_own_final_punctuation(headline: str) -> None:
+    notice = CustomerNotice(
+        kind=NoticeKind.STATUS_UPDATE,
+        ticket_id="t",
+        reference="INC-1",
+        customer_id="c",
+        at=T0,
+        headline=headline,
+    )
+    assert notice.text == f"[INC-1] {headline}"
+
+
+def test_an_internal_notice_refuses_naive_instants() -> None:
+    fields: dict[str, Any] = {
+        "ticket_id": "t",
+        "reference": "INC-1",
+        "at": T0,
+        "kind": EscalationKind.FUNCTIONAL,
+        "from_actor": "a-sam",
+        "reason": "r",
+        "to_group": "desktop-support",
+        "to_agent": None,
+        "warm": False,
+        "priority": "P3",
+        "handoff": FULL,
+    }
+    assert InternalNotice(**fields).at == T0
+    for name in ("at", "deadline", "time_frame"):
+        with pytest.raises(NaiveDatetimeError):
+            InternalNotice(**{**fields, name: datetime(2026, 3, 2, 9)})

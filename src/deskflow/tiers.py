@@ -386,9 +386,9 @@ class SlaReading:
     """
 
     name: str = attrs.field(validator=non_empty)
-    elapsed: timedelta
-    target: timedelta
-    due: datetime | None = None
+    elapsed: timedelta = attrs.field(validator=instance_of(timedelta))
+    target: timedelta = attrs.field(validator=instance_of(timedelta))
+    due: datetime | None = attrs.field(default=None, validator=optional_aware)
     paused: bool = False
     stopped: bool = False
     kind: str = ""
@@ -404,7 +404,7 @@ class SlaReading:
 
     @property
     def fraction(self) -> float:
-        """Elapsed over target (1.0 or more means breached).
+        """Elapsed over target (above 1.0 means breached; see :attr:`breached`).
 
         >>> SlaReading(name="x", elapsed=timedelta(0), target=timedelta(0)).fraction
         1.0
@@ -1278,12 +1278,18 @@ class CustomerNotice:
         ...     headline="No news yet").text
         '[INC-1] No news yet.'
         """
-        lines = [f"[{self.reference}] {self.headline}."]
+        lines = [_sentence(f"[{self.reference}] {self.headline}")]
         if self.time_frame_text:
             lines.append(f"Expect the next step by {self.time_frame_text}.")
         if self.next_steps:
-            lines.append("Next: " + "; ".join(self.next_steps) + ".")
+            lines.append(_sentence("Next: " + "; ".join(self.next_steps)))
         return "\n".join(lines)
+
+
+def _sentence(text: str) -> str:
+    # A headline that ends with its own punctuation keeps it ("Fixed!", not "Fixed!.").
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 @attrs.frozen(kw_only=True)
@@ -1296,8 +1302,8 @@ class InternalNotice:
 
     ticket_id: str
     reference: str
-    at: datetime
-    kind: EscalationKind
+    at: datetime = attrs.field(validator=aware)
+    kind: EscalationKind = attrs.field(validator=instance_of(EscalationKind))
     from_actor: str
     reason: str
     to_group: str | None
@@ -1305,8 +1311,8 @@ class InternalNotice:
     warm: bool
     priority: str
     handoff: Handoff
-    deadline: datetime | None = None
-    time_frame: datetime | None = None
+    deadline: datetime | None = attrs.field(default=None, validator=optional_aware)
+    time_frame: datetime | None = attrs.field(default=None, validator=optional_aware)
 
     @property
     def text(self) -> str:
@@ -1502,6 +1508,11 @@ def notices_since(
     >>> [n.headline for n in notices_since(build_case(), 0)]
     ['Our field technicians have joined your case']
     """
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise ValidationError(
+            f"expected a ticket version (a whole number, 0 or more), got {version!r}",
+            path="version",
+        )
     tiers = set(specialist_tiers)
     out: list[CustomerNotice] = []
     group: str | None = None
