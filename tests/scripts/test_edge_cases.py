@@ -501,6 +501,9 @@ def test_context_recorded_before_the_call_is_known() -> None:
     assert Facts.BUSINESS_CONTEXT not in known_facts(later)
 
 
+# -- loading TOML: text only -------------------------------------------------
+
+
 @pytest.mark.parametrize("text", [b'name = "x"', None, 5])
 def test_toml_must_be_text(text: Any) -> None:
     with pytest.raises(ValidationError, match="TOML text") as info:
@@ -508,6 +511,9 @@ def test_toml_must_be_text(text: Any) -> None:
     assert info.value.path == "text"
     with pytest.raises(ValidationError, match="TOML text"):
         script_from_toml(text)
+
+
+# -- what the desk holds: sources of the right type -------------------------
 
 
 @pytest.mark.parametrize("function", [known_facts, tried_actions])
@@ -577,11 +583,17 @@ def test_a_later_call_does_not_count_as_previous() -> None:
     assert rules(asks_serial_again(), previous_calls=[tomorrow]) == []
 
 
+# -- shared defaults are values ---------------------------------------------
+
+
 def test_default_phases_cannot_be_changed_in_place() -> None:
     """A shared default is a value: no module can rewrite it for the others."""
     with pytest.raises(TypeError):
         DEFAULT_PHASES[Phase.GREETING] = DEFAULT_PHASES[Phase.CLOSURE]  # type: ignore[index]
     assert DEFAULT_SCRIPT.phases == tuple(DEFAULT_PHASES[p] for p in Phase)
+
+
+# -- holds: each stated time frame -------------------------------------------
 
 
 def test_each_stated_hold_time_that_runs_out_is_flagged() -> None:
