@@ -224,3 +224,24 @@ def test_the_default_follow_up_is_the_first_one_made_among_equals() -> None:
     new = record_follow_up(t, outcome=FollowUpOutcome.HELD, at=at(700), actor="a-sam")
     met = [c.id for c in new.commitments if c.status is CommitmentStatus.MET]
     assert met == ["visit"]
+
+
+@given(
+    st.integers(min_value=-300, max_value=300), st.integers(min_value=1, max_value=600)
+)
+def test_a_follow_up_falls_after_real_time_across_dst_changes(
+    offset: int, minutes: int
+) -> None:
+    # Wall-clock addition made "after" an hour longer (or shorter) around the
+    # autumn fold, and could even fall before the resolution.
+    change = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)  # Brussels falls back
+    done = (change + timedelta(minutes=offset)).astimezone(BRUSSELS)
+    t = new_ticket(at=done - timedelta(minutes=5)).resolve(
+        resolution="new cable", articles=(), at=done, actor="a-sam"
+    )
+    follow = schedule_follow_up(
+        t, at=done, actor="a-sam", after=timedelta(minutes=minutes)
+    ).commitments[-1]
+    assert follow.due.astimezone(UTC) - done.astimezone(UTC) == timedelta(
+        minutes=minutes
+    )

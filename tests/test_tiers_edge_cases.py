@@ -479,3 +479,32 @@ def test_an_internal_notice_refuses_naive_instants() -> None:
     for name in ("at", "deadline", "time_frame"):
         with pytest.raises(NaiveDatetimeError):
             InternalNotice(**{**fields, name: datetime(2026, 3, 2, 9)})
+
+
+@given(
+    st.integers(min_value=-180, max_value=180),
+    st.integers(min_value=1, max_value=240),
+    st.sampled_from([0, 1]),
+)
+def test_a_time_frame_duration_is_real_time_across_dst_changes(
+    offset: int, minutes: int, fold: int
+) -> None:
+    # Around the autumn fold, wall-clock addition gave a time frame an hour
+    # longer (or shorter) than the duration asked.
+    utc = ZoneInfo("UTC")
+    change = datetime(2026, 10, 25, 1, 0, tzinfo=utc)  # Brussels falls back
+    start = (change + timedelta(minutes=offset)).astimezone(BRUSSELS)
+    start = start.replace(fold=fold) if fold else start
+    t = new_ticket(at=start)
+    result = escalate(
+        t,
+        to_group="desktop-support",
+        reason="r",
+        handoff=FULL,
+        at=start,
+        actor="a-sam",
+        time_frame=timedelta(minutes=minutes),
+    )
+    frame = result.customer_notice.time_frame
+    assert frame is not None
+    assert frame.astimezone(utc) - start.astimezone(utc) == timedelta(minutes=minutes)

@@ -577,7 +577,13 @@ def schedule_follow_up(
         )
     ensure_aware(at, "at")
     what = "; ".join(_texts(checks, "checks"))
-    due = calendar.add(at, after) if calendar is not None else at + after
+    # Real elapsed time without a calendar: across a DST change, wall-clock
+    # arithmetic (at + after) is off by the change.
+    due = (
+        calendar.add(at, after)
+        if calendar is not None
+        else (to_utc(at) + after).astimezone(at.tzinfo)
+    )
     window = ticket.customer.contact_window
     zone = _customer_zone(ticket)
     if window is not None:

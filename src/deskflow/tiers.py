@@ -1435,7 +1435,13 @@ def escalate(
     )
     due: datetime | None
     if isinstance(time_frame, timedelta):
-        due = calendar.add(at, time_frame) if calendar is not None else at + time_frame
+        # A duration is real elapsed time: across a DST change, wall-clock
+        # arithmetic (at + time_frame) is off by the change.
+        due = (
+            calendar.add(at, time_frame)
+            if calendar is not None
+            else (to_utc(at) + time_frame).astimezone(at.tzinfo)
+        )
     else:
         due = ensure_aware(time_frame, "time_frame") if time_frame is not None else None
     if due is not None and to_utc(due) < to_utc(at):
