@@ -508,3 +508,30 @@ def test_a_time_frame_duration_is_real_time_across_dst_changes(
     frame = result.customer_notice.time_frame
     assert frame is not None
     assert frame.astimezone(utc) - start.astimezone(utc) == timedelta(minutes=minutes)
+
+
+def _reopen(t: Incident, minutes: float) -> Incident:
+    t = t.resolve(resolution="fixed", articles=(), at=at(minutes), actor="a-sam")
+    return t.reopen(reason="failed again", at=at(minutes + 1), actor="c-alice")
+
+
+def test_repeated_reopens_is_answered_by_a_functional_escalation() -> None:
+    # Once the ticket moved up for its reopenings, the same reopenings kept
+    # asking for the next tier, and the next, with nothing new.
+    policy = EscalationPolicy(rules=(RepeatedReopens(threshold=2),))
+    t = _reopen(_reopen(new_ticket(), 10), 20)
+    (advice,) = policy.recommend(t, at=at(25))
+    assert advice.to_group == "desktop-support"
+    t = escalate(
+        t,
+        to_group="desktop-support",
+        reason="the fix does not hold",
+        handoff=FULL,
+        at=at(30),
+        actor="a-sam",
+    ).ticket
+    assert policy.recommend(t, at=at(31)) == ()
+    t = _reopen(_reopen(t, 40), 50)
+    (advice,) = policy.recommend(t, at=at(55))
+    assert advice.to_tier is Tier.L3
+    assert "reopened 2 times" in advice.reason

@@ -1028,6 +1028,9 @@ class CategoryOutsideSkills:
 class RepeatedReopens:
     """A fix that keeps failing needs a higher tier: escalate after ``threshold`` reopenings.
 
+    Reopenings count since the last functional escalation: moving the ticket
+    up answers them, and the new tier gets ``threshold`` reopenings of its own.
+
     >>> RepeatedReopens().threshold
     2
     """
@@ -1045,9 +1048,10 @@ class RepeatedReopens:
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
         """Advise a functional escalation once the ticket was reopened often enough."""
-        reopens = sum(
-            1 for e in _until(ticket, context.at) if isinstance(e, ev.Reopened)
+        events = _since_last_escalation(
+            _until(ticket, context.at), EscalationKind.FUNCTIONAL
         )
+        reopens = sum(1 for e in events if isinstance(e, ev.Reopened))
         if not ticket.is_open or reopens < self.threshold:
             return ()
         to_tier, to_group = _next_up(ticket, context.model)
