@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -245,3 +246,44 @@ def test_a_follow_up_falls_after_real_time_across_dst_changes(
     assert follow.due.astimezone(UTC) - done.astimezone(UTC) == timedelta(
         minutes=minutes
     )
+
+
+def _history_tightening_updates_at(instant: datetime) -> Any:
+    from deskflow.sla import DEFAULT_POLICY, ClockKind, PolicyHistory, PolicyVersion
+
+    def every(rule: Any, within: timedelta) -> Any:
+        targets = tuple(
+            attrs.evolve(x, within=within, calendar="24x7")
+            if x.kind is ClockKind.UPDATE
+            else x
+            for x in rule.targets
+        )
+        return attrs.evolve(rule, targets=targets)
+
+    def policy(version: str, within: timedelta) -> Any:
+        return attrs.evolve(
+            DEFAULT_POLICY,
+            version=version,
+            rules=tuple(every(r, within) for r in DEFAULT_POLICY.rules),
+        )
+
+    return PolicyHistory(
+        versions=(
+            PolicyVersion(
+                effective_from=datetime(2026, 1, 1, tzinfo=UTC),
+                policy=policy("1", timedelta(hours=8)),
+            ),
+            PolicyVersion(
+                effective_from=instant, policy=policy("2", timedelta(hours=2))
+            ),
+        )
+    )
+
+
+def test_a_policy_history_is_read_at_the_instant_asked() -> None:
+    # next_update_due read the history at the ticket's last event, ignoring
+    # 'at', so a tighter update target already in force was not used.
+    history = _history_tightening_updates_at(at(60))
+    t = new_ticket()
+    assert next_update_due(t, cadence=history, at=at(30)) == at(8 * 60)
+    assert next_update_due(t, cadence=history, at=at(90)) == at(2 * 60)

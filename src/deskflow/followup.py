@@ -462,13 +462,15 @@ class UpdateCadence:
         return cls(every=update.within, calendar=policy.calendar(update.calendar))
 
 
-def _cadence(value: Any, ticket: Ticket) -> UpdateCadence | None:
+def _cadence(
+    value: Any, ticket: Ticket, at: datetime | None = None
+) -> UpdateCadence | None:
     if isinstance(value, UpdateCadence):
         return value
     if isinstance(value, timedelta):
         return UpdateCadence(every=value)
     if hasattr(value, "targets_for") or hasattr(value, "in_force"):
-        return UpdateCadence.from_policy(value, ticket)
+        return UpdateCadence.from_policy(value, ticket, at=at)
     for name in ("update_every", "update_cadence", "every"):
         found = getattr(value, name, None)
         if isinstance(found, timedelta):
@@ -510,7 +512,8 @@ def next_update_due(
 
     ``cadence`` is an :class:`UpdateCadence`, a ``timedelta``, or an SLA
     policy (:class:`deskflow.sla.SlaPolicy`; its update target for this
-    ticket, on its calendar). ``calendar`` overrides the cadence's own.
+    ticket, on its calendar; a :class:`deskflow.sla.PolicyHistory` is read
+    at ``at``). ``calendar`` overrides the cadence's own.
     Returns ``None`` too when the policy sets no update target.
 
     >>> from deskflow._demo import START, ALICE
@@ -519,7 +522,7 @@ def next_update_due(
     >>> f"{next_update_due(inc, cadence=timedelta(hours=4)):%H:%M}"
     '13:00'
     """
-    rhythm = _cadence(cadence, ticket)
+    rhythm = _cadence(cadence, ticket, at)
     if rhythm is None or not ticket.is_open:
         return None
     last = last_customer_contact(ticket, at=at)
