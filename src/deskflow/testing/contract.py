@@ -1355,7 +1355,8 @@ class StoreStateMachine(RuleBasedStateMachine):
     Each step adds tickets (one or a batch; ids and references come from
     small pools, so duplicates are frequent), reads them by id, by reference
     and their timeline (known and unknown), saves changes read at the current
-    or at an older version (stale saves must conflict the same way), runs
+    or at an older version (stale saves must conflict the same way, and so
+    must a ticket read earlier that claims the current version), runs
     random queries and pages through every result, counts and iterates. The
     backend must return equal values of the same classes and raise the same
     errors as the reference (for a ``ConcurrencyConflict``, with the same
@@ -1382,6 +1383,7 @@ class StoreStateMachine(RuleBasedStateMachine):
         super().__init__()
         self.reference: TicketStore = MemoryStore()
         self.store: TicketStore = self.make_store()
+        self._forks = 0
 
     def make_store(self) -> TicketStore:
         """Return a new, empty store of the backend under test (override it).
@@ -1523,6 +1525,46 @@ class StoreStateMachine(RuleBasedStateMachine):
         self._same(
             f"save({ticket_id!r} {changes!r}, expected_version={read_at})",
             lambda s: s.save(changed, expected_version=read_at),
+        )
+
+    @rule(
+        ticket_id=st.sampled_from(_IDS),
+        staleness=st.integers(min_value=1, max_value=3),
+        agent=st.sampled_from(_AGENTS),
+        minutes=st.integers(min_value=0, max_value=600),
+    )
+    def save_claiming_the_current_version(
+        self, ticket_id: str, staleness: int, agent: str, minutes: int
+    ) -> None:
+        """Save a ticket read ``staleness`` versions ago as if read at the current one.
+
+        Its events after the version it was read at are notes no other save
+        wrote, so unless it was read at the current version it does not
+        continue the stored history, and both stores must refuse it alike.
+
+        >>> machine = _memory_machine()
+        >>> machine.add(spec={"ticket_id": "s-0"})
+        >>> machine.save(ticket_id="s-0", changes=["note"], agent="a-1",
+        ...     other="s-0", minutes=1, zone=timezone.utc, staleness=0)
+        >>> machine.save_claiming_the_current_version(  # refused by both
+        ...     ticket_id="s-0", staleness=1, agent="a-1", minutes=1)
+        >>> machine.store.get("s-0").version
+        2
+        """
+        try:
+            current = self.reference.get(ticket_id)
+        except TicketNotFound:
+            current = _open(ticket_id)
+        read_at = max(1, current.version - staleness)
+        forked = Ticket.from_events(current.timeline[:read_at])
+        at = forked.updated_at + timedelta(minutes=minutes)
+        self._forks += 1
+        for i in range(current.version - read_at + 1):
+            forked = forked.add_note(_note(f"fork {self._forks}.{i}", at, agent))
+        self._same(
+            f"save({ticket_id!r} read at {read_at}, "
+            f"expected_version={current.version})",
+            lambda s: s.save(forked, expected_version=current.version),
         )
 
     @rule(query=_queries())
