@@ -535,3 +535,27 @@ def test_repeated_reopens_is_answered_by_a_functional_escalation() -> None:
     (advice,) = policy.recommend(t, at=at(55))
     assert advice.to_tier is Tier.L3
     assert "reopened 2 times" in advice.reason
+
+
+def test_a_functional_sla_alert_points_one_tier_up() -> None:
+    # With kind=FUNCTIONAL the advice named the ticket's own group as the
+    # target of the escalation.
+    policy = EscalationPolicy(rules=(SlaAtRisk(kind=EscalationKind.FUNCTIONAL),))
+    clock = SlaReading(
+        name="resolution", elapsed=timedelta(hours=7), target=timedelta(hours=8)
+    )
+    (advice,) = policy.recommend(new_ticket(), at=at(1), clocks=[clock])
+    assert (advice.kind, advice.to_tier, advice.to_group, advice.to_agent) == (
+        EscalationKind.FUNCTIONAL,
+        Tier.L2,
+        "desktop-support",
+        None,
+    )
+    (advice,) = EscalationPolicy(rules=(SlaAtRisk(),)).recommend(
+        new_ticket(), at=at(1), clocks=[clock]
+    )
+    assert (advice.to_tier, advice.to_group, advice.to_agent) == (
+        Tier.L1,
+        "service-desk",
+        "a-desk-lead",
+    )

@@ -732,7 +732,8 @@ class SlaAtRisk:
     """Alert a supervisor when an SLA clock has used ``warning_fraction`` of its target.
 
     Escalation on an SLA at risk is hierarchical by default (a supervisor can
-    add people or reprioritise); a breached clock says so in the reason.
+    add people or reprioritise); with ``kind`` functional it goes one tier
+    up, like :class:`TimeAtTier`. A breached clock says so in the reason.
 
     >>> from datetime import datetime, timezone
     >>> SlaAtRisk().warning_fraction
@@ -753,6 +754,16 @@ class SlaAtRisk:
         """One advice per clock past the warning fraction (paused clocks are ignored)."""
         if not ticket.is_open:
             return ()
+        hierarchical = self.kind is EscalationKind.HIERARCHICAL
+        if hierarchical:
+            to_tier: Tier | None = ticket.tier
+            to_group = ticket.group
+            to_agent = context.model.supervisor_for(ticket.group)
+        else:
+            # A functional escalation moves the ticket to the next group up,
+            # not to the group that already holds it.
+            to_tier, to_group = _next_up(ticket, context.model)
+            to_agent = None
         out = []
         for clock in sorted(context.clocks, key=lambda c: c.name):
             if not clock.active or clock.fraction < self.warning_fraction:
@@ -766,13 +777,9 @@ class SlaAtRisk:
                     rule=self.tag,
                     reason=f"SLA clock '{clock.name}' {state}{due}",
                     kind=self.kind,
-                    to_tier=ticket.tier
-                    if self.kind is EscalationKind.HIERARCHICAL
-                    else None,
-                    to_group=ticket.group,
-                    to_agent=context.model.supervisor_for(ticket.group)
-                    if self.kind is EscalationKind.HIERARCHICAL
-                    else None,
+                    to_tier=to_tier,
+                    to_group=to_group,
+                    to_agent=to_agent,
                 )
             )
         return tuple(out)
