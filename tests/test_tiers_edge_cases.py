@@ -559,3 +559,28 @@ def test_a_functional_sla_alert_points_one_tier_up() -> None:
         "service-desk",
         "a-desk-lead",
     )
+
+
+@given(st.integers(min_value=1, max_value=59))
+def test_a_time_frame_in_the_repeated_hour_is_told_unambiguously(minute: int) -> None:
+    # 02:MM happens twice when Brussels falls back; both read the same in the
+    # customer's notice, an hour apart.
+    utc = ZoneInfo("UTC")
+    first = datetime(2026, 10, 25, 0, minute, tzinfo=utc)  # 02:MM CEST
+    second = first + timedelta(hours=1)  # 02:MM CET
+    start = datetime(2026, 10, 24, 23, 0, tzinfo=utc)
+    t = new_ticket(at=start)
+    texts = [
+        escalate(
+            t,
+            to_group="desktop-support",
+            reason="r",
+            handoff=FULL,
+            at=start,
+            actor="a-sam",
+            time_frame=frame,
+        ).customer_notice.time_frame_text
+        for frame in (first, second)
+    ]
+    assert texts[0] != texts[1]
+    assert all(f"02:{minute:02d}" in text for text in texts)

@@ -1243,9 +1243,14 @@ def _zone(ticket: Ticket) -> ZoneInfo | None:
 def _local(ticket: Ticket, instant: datetime) -> str:
     zone = _zone(ticket)
     local = instant.astimezone(zone) if zone is not None else instant
-    return local.strftime("%a %d %b %H:%M") + (
-        f" ({zone.key})" if zone else f" ({local.tzname()})"
-    )
+    text = local.strftime("%a %d %b %H:%M")
+    if zone is None:
+        return f"{text} ({local.tzname()})"
+    # In the hour a fall-back repeats, the wall time alone names two instants.
+    twin = local.replace(fold=1 - local.fold)
+    if twin.utcoffset() != local.utcoffset():
+        return f"{text} {local.tzname()} ({zone.key})"
+    return f"{text} ({zone.key})"
 
 
 @attrs.frozen(kw_only=True)
