@@ -287,3 +287,37 @@ def test_a_policy_history_is_read_at_the_instant_asked() -> None:
     t = new_ticket()
     assert next_update_due(t, cadence=history, at=at(30)) == at(8 * 60)
     assert next_update_due(t, cadence=history, at=at(90)) == at(2 * 60)
+
+
+def test_agenda_refuses_the_same_ticket_twice() -> None:
+    # Each item used to appear twice; with two versions of a ticket, which
+    # one the agent owes on is a guess.
+    t = promise_to_find_out(
+        new_ticket(), question="covered?", due=at(30), at=at(1), actor="a-sam"
+    )
+    with pytest.raises(ValidationError) as info:
+        agenda([t, t], agent="a-sam", at=at(2))
+    assert info.value.path == "tickets[1]"
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3), st.integers(2, 24 * 60)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(min_value=0, max_value=24 * 60),
+)
+def test_agenda_items_come_overdue_first_then_by_due_time(
+    promises: list[tuple[int, int]], now: int
+) -> None:
+    tickets = [new_ticket(id=f"t-{i}") for i in range(4)]
+    for index, due in promises:
+        tickets[index] = promise_to_find_out(
+            tickets[index], question="q", due=at(due), at=at(1), actor="a-sam"
+        )
+    items = agenda(tickets, agent="a-sam", at=at(now), horizon=timedelta(days=2))
+    assert len(items) == len(promises)
+    keys = [(not i.overdue, i.due.astimezone(UTC)) for i in items]
+    assert keys == sorted(keys)
+    assert all(i.overdue == (i.due.astimezone(UTC) < at(now)) for i in items)

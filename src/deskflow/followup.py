@@ -746,7 +746,8 @@ def agenda(
       tickets past ``warning_fraction``, due by their breach time; an SLA
       ``update`` clock gives the update due instead of the cadence.
 
-    Urgency: overdue items first, the longest overdue first; then by due
+    Each ticket is listed once (the same id twice is refused). Urgency:
+    overdue items first, the longest overdue first; then by due
     time; ties by kind and ticket id, then in the order the tickets and
     their commitments were given, so the order is stable.
 
@@ -770,7 +771,13 @@ def agenda(
     now = to_utc(at)
     limit = now + horizon
     items: list[AgendaItem] = []
-    for ticket in tickets:
+    seen: set[str] = set()
+    for index, ticket in enumerate(tickets):
+        if ticket.id in seen:
+            raise ValidationError(
+                f"ticket {ticket.id} is listed twice", path=f"tickets[{index}]"
+            )
+        seen.add(ticket.id)
         for c in ticket.commitments:
             if not c.is_open or c.owed_by != agent or to_utc(c.due) > limit:
                 continue
