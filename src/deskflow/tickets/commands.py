@@ -19,7 +19,14 @@ from typing import ClassVar, Union
 
 import attrs
 
-from deskflow._validators import aware, non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    non_empty,
+    optional_instance_of,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.parties import Tier
 from deskflow.priority import DEFAULT_MATRIX, Impact, Priority, PriorityMatrix, Urgency
 from deskflow.tickets.notes import ArticleRef, Note
@@ -76,7 +83,7 @@ class Route:
 
     name: ClassVar[str] = "route"
     group: str = attrs.field(validator=non_empty)
-    tier: Tier | None = None
+    tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
     reason: str = ""
 
 
@@ -91,7 +98,7 @@ class Assign:
     name: ClassVar[str] = "assign"
     assignee: str = attrs.field(validator=non_empty)
     group: str | None = None
-    tier: Tier | None = None
+    tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +123,7 @@ class AddNote:
     """
 
     name: ClassVar[str] = "add_note"
-    note: Note
+    note: Note = attrs.field(validator=instance_of(Note))
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +135,7 @@ class CustomerReply:
     """
 
     name: ClassVar[str] = "customer_reply"
-    note: Note
+    note: Note = attrs.field(validator=instance_of(Note))
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +158,7 @@ class Hold:
     """
 
     name: ClassVar[str] = "hold"
-    reason: HoldReason
+    reason: HoldReason = attrs.field(validator=instance_of(HoldReason))
     until: datetime = attrs.field(validator=aware)
     detail: str = ""
 
@@ -182,10 +189,12 @@ class Escalate:
     """
 
     name: ClassVar[str] = "escalate"
-    to_tier: Tier
+    to_tier: Tier = attrs.field(validator=instance_of(Tier))
     reason: str = attrs.field(validator=non_empty)
-    handoff: Handoff
-    kind: EscalationKind = EscalationKind.FUNCTIONAL
+    handoff: Handoff = attrs.field(validator=instance_of(Handoff))
+    kind: EscalationKind = attrs.field(
+        default=EscalationKind.FUNCTIONAL, validator=instance_of(EscalationKind)
+    )
     to_group: str | None = None
     to_agent: str | None = None
     warm: bool = False
@@ -203,11 +212,15 @@ class ChangePriority:
     """
 
     name: ClassVar[str] = "change_priority"
-    impact: Impact
-    urgency: Urgency
+    impact: Impact = attrs.field(validator=instance_of(Impact))
+    urgency: Urgency = attrs.field(validator=instance_of(Urgency))
     justification: str = attrs.field(validator=non_empty)
-    priority: Priority | None = None
-    matrix: PriorityMatrix = DEFAULT_MATRIX
+    priority: Priority | None = attrs.field(
+        default=None, validator=optional_instance_of(Priority)
+    )
+    matrix: PriorityMatrix = attrs.field(
+        default=DEFAULT_MATRIX, validator=instance_of(PriorityMatrix)
+    )
 
     def resolved_priority(self) -> Priority:
         """The priority this change leads to.
@@ -230,7 +243,7 @@ class UpdateContext:
     """
 
     name: ClassVar[str] = "update_context"
-    context: BusinessContext
+    context: BusinessContext = attrs.field(validator=instance_of(BusinessContext))
     justification: str = ""
 
 
@@ -264,7 +277,7 @@ class Resolve:
     )
     code: str = ""
     first_contact: bool = False
-    note: Note | None = None
+    note: Note | None = attrs.field(default=None, validator=optional_instance_of(Note))
 
 
 @attrs.frozen(kw_only=True)
@@ -325,7 +338,7 @@ class Link:
     """
 
     name: ClassVar[str] = "link"
-    relation: LinkRelation
+    relation: LinkRelation = attrs.field(validator=instance_of(LinkRelation))
     other_id: str = attrs.field(validator=non_empty)
 
 
@@ -338,14 +351,15 @@ class RecordKnownError:
     """
 
     name: ClassVar[str] = "record_known_error"
-    known_error: KnownError
+    known_error: KnownError = attrs.field(validator=instance_of(KnownError))
 
 
 @attrs.frozen(kw_only=True)
 class MakeCommitment:
     """Promise the customer something by ``due``: a call-back, news, a follow-up.
 
-    ``owed_by`` defaults to the actor; ``id`` to the next ``c<n>`` on the ticket.
+    ``owed_by`` defaults to the actor; ``id`` to the first ``c<n>`` not yet
+    used on the ticket (counting from the number of its commitments).
 
     >>> MakeCommitment(kind=CommitmentKind.CALL_BACK,
     ...     due=datetime(2026, 3, 2, 14, tzinfo=timezone.utc)).name
@@ -353,7 +367,7 @@ class MakeCommitment:
     """
 
     name: ClassVar[str] = "make_commitment"
-    kind: CommitmentKind
+    kind: CommitmentKind = attrs.field(validator=instance_of(CommitmentKind))
     due: datetime = attrs.field(validator=aware)
     text: str = ""
     owed_by: str | None = None
@@ -396,7 +410,9 @@ class RecordConduct:
 
     name: ClassVar[str] = "record_conduct"
     description: str = attrs.field(validator=non_empty)
-    kind: ConductKind = ConductKind.ABUSIVE
+    kind: ConductKind = attrs.field(
+        default=ConductKind.ABUSIVE, validator=instance_of(ConductKind)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -409,7 +425,9 @@ class RequestEscalation:
 
     name: ClassVar[str] = "request_escalation"
     reason: str = ""
-    kind: EscalationKind = EscalationKind.HIERARCHICAL
+    kind: EscalationKind = attrs.field(
+        default=EscalationKind.HIERARCHICAL, validator=instance_of(EscalationKind)
+    )
 
 
 Command = Union[  # noqa: UP007 (a runtime union cattrs and isinstance can use)

@@ -22,7 +22,14 @@ from typing import ClassVar, Union
 
 import attrs
 
-from deskflow._validators import aware, non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    non_empty,
+    optional_instance_of,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.parties import Asset, Customer, Tier
 from deskflow.priority import Impact, Priority, Urgency
 from deskflow.tickets.notes import ArticleRef, Note
@@ -102,22 +109,30 @@ class Opened(EventBase):
 
     ticket_id: str = attrs.field(validator=non_empty)
     reference: str = attrs.field(validator=non_empty)
-    kind: TicketKind
+    kind: TicketKind = attrs.field(validator=instance_of(TicketKind))
     summary: str = attrs.field(validator=non_empty)
     description: str = ""
-    customer: Customer
-    asset: Asset | None = None
+    customer: Customer = attrs.field(validator=instance_of(Customer))
+    asset: Asset | None = attrs.field(
+        default=None, validator=optional_instance_of(Asset)
+    )
     category: str = ""
-    channel: Channel = Channel.PHONE
-    impact: Impact
-    urgency: Urgency
-    priority: Priority
-    context: BusinessContext = attrs.Factory(BusinessContext)
+    channel: Channel = attrs.field(
+        default=Channel.PHONE, validator=instance_of(Channel)
+    )
+    impact: Impact = attrs.field(validator=instance_of(Impact))
+    urgency: Urgency = attrs.field(validator=instance_of(Urgency))
+    priority: Priority = attrs.field(validator=instance_of(Priority))
+    context: BusinessContext = attrs.field(
+        factory=BusinessContext, validator=instance_of(BusinessContext)
+    )
     major: bool = False
-    request_type: RequestType | None = None
+    request_type: RequestType | None = attrs.field(
+        default=None, validator=optional_instance_of(RequestType)
+    )
     owner: str | None = None
     group: str | None = None
-    tier: Tier = Tier.L1
+    tier: Tier = attrs.field(default=Tier.L1, validator=instance_of(Tier))
 
 
 @attrs.frozen(kw_only=True)

@@ -257,7 +257,10 @@ class Ticket:
         """Open a new ticket of this kind; the first event of its timeline.
 
         The priority comes from ``matrix`` unless given. ``id`` defaults to a
-        random UUID and ``reference`` to one derived from the id.
+        random UUID and ``reference`` to one derived from the id; an empty one
+        is refused. Only an incident can be ``major`` and only a service
+        request has a ``request_type``: given to another kind, they are
+        refused rather than dropped.
 
         >>> from datetime import datetime, timezone
         >>> t = Incident.open(summary="VPN down", customer=Customer(id="c-2", name="Bo"),
@@ -271,14 +274,32 @@ class Ticket:
                 "open a concrete kind: Incident, ServiceRequest or Problem", path="kind"
             )
         ensure_aware(at, "at")
+        # A field the kind does not have would be recorded on the opening
+        # event and then dropped from the ticket: refuse it instead.
+        if major and cls.kind is not TicketKind.INCIDENT:
+            raise ValidationError(
+                f"only an incident can be a major incident, not a {cls.kind.value}",
+                path="major",
+            )
+        if request_type is not None and cls.kind is not TicketKind.SERVICE_REQUEST:
+            raise ValidationError(
+                f"only a service request has a request type, not a {cls.kind.value}",
+                path="request_type",
+            )
+        if id is not None and (not isinstance(id, str) or not id.strip()):
+            raise ValidationError(
+                "an explicit id must be a non-empty string", path="id"
+            )
         lc = lifecycle or DEFAULT_LIFECYCLES[cls.kind.value]
-        ticket_id = id or uuid.uuid4().hex
+        ticket_id = uuid.uuid4().hex if id is None else id
         opened = ev.Opened(
             at=at,
             actor=actor,
             status=lc.initial,
             ticket_id=ticket_id,
-            reference=reference or make_reference(cls.kind, ticket_id),
+            reference=(
+                make_reference(cls.kind, ticket_id) if reference is None else reference
+            ),
             kind=cls.kind,
             summary=summary,
             description=description,
@@ -307,11 +328,24 @@ class Ticket:
     def from_events(events: Iterable[ev.Event]) -> Ticket:
         """Rebuild a ticket from its timeline alone.
 
+        The events must form a timeline: one ``opened`` event first, then
+        events whose instants never run backwards (compared as instants, so
+        a DST fold is no problem). Anything else raises a
+        :class:`~deskflow.errors.ValidationError` (a
+        :class:`~deskflow.errors.TimeOrderError` for the order) naming the
+        position, ``timeline[i]``.
+
         >>> t = _demo_ticket().start_work(at=_T0, actor="a-1")
         >>> Ticket.from_events(t.timeline) == t
         True
         """
-        iterator = iter(events)
+        try:
+            iterator = iter(events)
+        except TypeError:
+            raise ValidationError(
+                f"expected an iterable of events, got {type(events).__name__}",
+                path="timeline",
+            ) from None
         first = next(iterator, None)
         if not isinstance(first, ev.Opened):
             raise ValidationError(
@@ -323,7 +357,28 @@ class Ticket:
         # would validate every field each time.
         state = SimpleNamespace(**{**_init_defaults(cls), **fields})
         timeline: list[ev.Event] = [first]
+        last = first.at.astimezone(_tz.utc)
         for event in iterator:
+            # O(1) checks per event: the facts must form a timeline.
+            if not isinstance(event, ev.EventBase) or isinstance(event, ev.Opened):
+                what = (
+                    "a second 'opened' event"
+                    if isinstance(event, ev.Opened)
+                    else type(event).__name__
+                )
+                raise ValidationError(
+                    f"expected an event after the opening, got {what}",
+                    path=f"timeline[{len(timeline)}]",
+                )
+            instant = event.at.astimezone(_tz.utc)
+            if instant < last:
+                raise TimeOrderError(
+                    f"{event.at.isoformat()} is before the previous event at "
+                    f"{timeline[-1].at.isoformat()}; time never runs backwards on a "
+                    "timeline",
+                    path=f"timeline[{len(timeline)}]",
+                )
+            last = instant
             vars(state).update(_changes(state, event))
             timeline.append(event)
         state.timeline = tuple(timeline)
@@ -438,8 +493,8 @@ class Ticket:
         return handle(
             self,
             cmd.AddNote(note=note),
-            at=at or note.at,
-            actor=actor or note.author,
+            at=note.at if at is None else at,
+            actor=note.author if actor is None else actor,
             lifecycle=lifecycle,
         )
 
@@ -456,7 +511,7 @@ class Ticket:
         >>> _demo_ticket().customer_reply("it still fails", at=_T0).notes[-1].kind.value
         'customer_reply'
         """
-        author = actor or self.customer.id
+        author = self.customer.id if actor is None else actor
         note = Note(
             author=author,
             at=at,
@@ -650,7 +705,7 @@ class Ticket:
             self,
             cmd.Confirm(comment=comment),
             at=at,
-            actor=actor or self.customer.id,
+            actor=self.customer.id if actor is None else actor,
             lifecycle=lifecycle,
         )
 
@@ -881,9 +936,9 @@ def handle(
 ) -> T:
     """Check ``command`` against the lifecycle and return the ticket with its new events.
 
-    Refuses (and changes nothing) when ``at`` is naive or earlier than the
-    last event, when the command is not allowed in the current state, or
-    when a guard refuses it.
+    Refuses (and changes nothing) when ``command`` is not a deskflow command,
+    when ``at`` is naive or earlier than the last event, when the command is
+    not allowed in the current state, or when a guard refuses it.
 
     >>> handle(_demo_ticket(), cmd.Confirm(), at=_T0, actor="c-1")
     Traceback (most recent call last):
@@ -893,6 +948,12 @@ def handle(
     ensure_aware(at, "at")
     if not actor or not isinstance(actor, str):
         raise ValidationError("an actor id is required", path="actor")
+    name = getattr(command, "name", None)
+    if not isinstance(name, str) or isinstance(command, type):
+        raise ValidationError(
+            f"expected a deskflow command, got {type(command).__name__}",
+            path="command",
+        )
     # Compare instants, not wall times: two datetimes in the same zone compare
     # by wall clock, which runs backwards in the repeated hour of a DST change.
     if at.astimezone(_tz.utc) < ticket.updated_at.astimezone(_tz.utc):
@@ -902,12 +963,12 @@ def handle(
             path="at",
         )
     lc = lifecycle or lifecycle_for(ticket)
-    transition = lc.transition(ticket.status, command.name)
+    transition = lc.transition(ticket.status, name)
     if transition is None:
         raise InvalidTransition(
             ticket_id=ticket.id,
             state=ticket.status.value,
-            command=command.name,
+            command=name,
             allowed=lc.allowed(ticket.status),
         )
     refusals = [
@@ -927,7 +988,7 @@ def handle(
         raise InvalidTransition(
             ticket_id=ticket.id,
             state=ticket.status.value,
-            command=command.name,
+            command=name,
             allowed=lc.allowed(ticket.status),
             reasons=[r.reason for r in refusals],
         )
@@ -1080,8 +1141,16 @@ def _new_commitment(
             f"{at.isoformat()}",
             path="due",
         )
-    commitment_id = c.id or f"c{len(ticket.commitments) + 1}"
-    if any(x.id == commitment_id for x in ticket.commitments):
+    taken = {x.id for x in ticket.commitments}
+    if c.id is None:
+        # the next free c<n>: a host may already have chosen c2 itself
+        n = len(ticket.commitments) + 1
+        while f"c{n}" in taken:
+            n += 1
+        commitment_id = f"c{n}"
+    else:
+        commitment_id = c.id
+    if commitment_id in taken:
         raise ValidationError(
             f"ticket {ticket.id} already has a commitment {commitment_id!r}", path="id"
         )
@@ -1089,7 +1158,7 @@ def _new_commitment(
         id=commitment_id,
         kind=c.kind,
         due=c.due,
-        owed_by=c.owed_by or actor,
+        owed_by=actor if c.owed_by is None else c.owed_by,
         made_at=at,
         text=c.text,
     )

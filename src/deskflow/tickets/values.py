@@ -12,7 +12,15 @@ from typing import Any
 
 import attrs
 
-from deskflow._validators import aware, non_empty, optional_aware, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    non_empty,
+    optional_aware,
+    optional_instance_of,
+    to_tuple,
+    tuple_of,
+)
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
 from deskflow.tickets.notes import ArticleRef, ErrorMessage, Step
@@ -186,7 +194,7 @@ class TicketLink:
     'prb-1'
     """
 
-    relation: LinkRelation
+    relation: LinkRelation = attrs.field(validator=instance_of(LinkRelation))
     ticket_id: str = attrs.field(validator=non_empty)
 
 
@@ -286,8 +294,8 @@ class Handoff:
     ('business context (deadline, confidentiality)',)
     """
 
-    contact_verified: bool = False
-    contact: str = ""
+    contact_verified: bool = attrs.field(default=False, validator=instance_of(bool))
+    contact: str = attrs.field(default="", validator=instance_of(str))
     symptoms: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
     )
@@ -297,16 +305,18 @@ class Handoff:
     screenshots: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
     )
-    no_error_shown: bool = False
+    no_error_shown: bool = attrs.field(default=False, validator=instance_of(bool))
     steps_taken: tuple[Step, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(Step)
     )
     articles: tuple[ArticleRef, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(ArticleRef)
     )
-    no_article_applies: bool = False
-    context: BusinessContext | None = None
-    summary: str = ""
+    no_article_applies: bool = attrs.field(default=False, validator=instance_of(bool))
+    context: BusinessContext | None = attrs.field(
+        default=None, validator=optional_instance_of(BusinessContext)
+    )
+    summary: str = attrs.field(default="", validator=instance_of(str))
 
     def has(self, part: HandoffPart) -> bool:
         """Whether the package holds ``part``.
@@ -403,12 +413,14 @@ class Commitment:
     """
 
     id: str = attrs.field(validator=non_empty)
-    kind: CommitmentKind
+    kind: CommitmentKind = attrs.field(validator=instance_of(CommitmentKind))
     due: datetime = attrs.field(validator=aware)
     owed_by: str = attrs.field(validator=non_empty)
     made_at: datetime = attrs.field(validator=aware)
     text: str = ""
-    status: CommitmentStatus = CommitmentStatus.OPEN
+    status: CommitmentStatus = attrs.field(
+        default=CommitmentStatus.OPEN, validator=instance_of(CommitmentStatus)
+    )
     closed_at: datetime | None = attrs.field(default=None, validator=_check_closed)
     outcome: str = ""
 

@@ -1,0 +1,315 @@
+"""Bad input, silent fixes and timeline invariants at the edges of the ticket engine."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deskflow import Customer, Incident, Problem, ServiceRequest, Ticket
+from deskflow.errors import (
+    TimeOrderError,
+    ValidationError,
+)
+from deskflow.parties import Tier
+from deskflow.priority import Impact, Priority, Urgency
+from deskflow.testing import strategies as ds
+from deskflow.tickets import (
+    Channel,
+    Commitment,
+    CommitmentKind,
+    Handoff,
+    RequestType,
+    TicketKind,
+    TicketLink,
+)
+from deskflow.tickets import commands as cmd
+from deskflow.tickets import events as ev
+
+UTC = timezone.utc
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+ALICE = Customer(id="c-1", name="Alice")
+SLOW = settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+
+
+def incident(**kw: Any) -> Incident:
+    return Incident.open(
+        summary="Printer offline", customer=ALICE, at=T0, actor="a", **kw
+    )
+
+
+def working() -> Incident:
+    return incident(id="i-1").start_work(at=T0, actor="a")
+
+
+# -- the engine refuses what is not a command ---------------------------------
+
+
+@pytest.mark.parametrize("command", ["start_work", None, 42, cmd.StartWork])
+def test_handle_refuses_what_is_not_a_command(command: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        working().handle(command, at=T0, actor="a")
+    assert info.value.path == "command"
+
+
+# -- typed fields are checked where the user gives them -----------------------
+
+_BAD_COMMANDS: list[tuple[str, Any]] = [
+    (
+        "reason",
+        lambda: cmd.Hold(reason="awaiting_customer", until=T0 + timedelta(days=1)),
+    ),
+    ("to_tier", lambda: cmd.Escalate(to_tier="l2", reason="r", handoff=Handoff())),
+    (
+        "handoff",
+        lambda: cmd.Escalate(to_tier=Tier.L2, reason="r", handoff=None),
+    ),
+    (
+        "kind",
+        lambda: cmd.Escalate(to_tier=Tier.L2, reason="r", handoff=Handoff(), kind="x"),
+    ),
+    ("relation", lambda: cmd.Link(relation="caused_by", other_id="p-1")),
+    ("note", lambda: cmd.AddNote(note="called the customer")),
+    ("note", lambda: cmd.CustomerReply(note=None)),
+    ("tier", lambda: cmd.Route(group="desk", tier="l2")),
+    ("tier", lambda: cmd.Assign(assignee="a-2", tier="l3")),
+    (
+        "impact",
+        lambda: cmd.ChangePriority(impact="high", urgency=None, justification="j"),
+    ),
+    ("context", lambda: cmd.UpdateContext(context={"confidential": True})),
+    ("known_error", lambda: cmd.RecordKnownError(known_error="driver bug")),
+    ("kind", lambda: cmd.MakeCommitment(kind="call_back", due=T0)),
+    ("kind", lambda: cmd.RecordConduct(description="shouted", kind="rude")),
+    (
+        "priority",
+        lambda: cmd.ChangePriority(
+            impact=Impact.HIGH, urgency=Urgency.HIGH, justification="j", priority="p1"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "build"), _BAD_COMMANDS)
+def test_a_command_refuses_a_field_of_the_wrong_type(path: str, build: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.path == path
+
+
+def test_a_hold_reason_given_as_text_does_not_silently_stop_auto_resume() -> None:
+    # The reply must resume a hold awaiting the customer; with the reason as a
+    # plain string the hold was accepted and the reply then never resumed it.
+    with pytest.raises(ValidationError):
+        working().handle(
+            cmd.Hold(reason="awaiting_customer", until=T0 + timedelta(days=1)),  # type: ignore[arg-type]
+            at=T0,
+            actor="a",
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("channel", "phone"),
+        ("tier", "l2"),
+        ("priority", "p1"),
+        ("context", "confidential"),
+        ("asset", "laptop"),
+    ],
+)
+def test_open_refuses_a_field_of_the_wrong_type(field: str, value: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        incident(**{field: value})
+    assert info.value.path == field
+
+
+def test_open_accepts_every_enum_member() -> None:
+    for channel in Channel:
+        for tier in Tier:
+            t = incident(channel=channel, tier=tier, priority=Priority.CRITICAL)
+            assert (t.channel, t.tier) == (channel, tier)
+
+
+# -- silent fixes of bad input -------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["id", "reference"])
+def test_open_refuses_an_empty_id_or_reference_instead_of_inventing_one(
+    field: str,
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        incident(**{field: ""})
+    assert info.value.path == field
+
+
+@pytest.mark.parametrize(
+    ("cls", "kw", "path"),
+    [
+        (Problem, {"major": True}, "major"),
+        (ServiceRequest, {"major": True}, "major"),
+        (Incident, {"request_type": RequestType.ACCESS}, "request_type"),
+        (Problem, {"request_type": RequestType.ACCESS}, "request_type"),
+    ],
+)
+def test_open_refuses_a_field_the_kind_does_not_have(
+    cls: type[Ticket], kw: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        cls.open(summary="x", customer=ALICE, at=T0, actor="a", **kw)
+    assert info.value.path == path
+
+
+def test_the_fields_a_kind_has_are_still_accepted() -> None:
+    assert incident(major=True).major
+    sr = ServiceRequest.open(
+        summary="x", customer=ALICE, at=T0, actor="a", request_type=RequestType.ACCESS
+    )
+    assert sr.request_type is RequestType.ACCESS
+    assert not incident(major=False).major
+
+
+@pytest.mark.parametrize("method", ["confirm", "customer_reply", "add_note"])
+def test_an_empty_actor_is_refused_not_replaced(method: str) -> None:
+    from deskflow.tickets import Note
+
+    resolved = working().resolve(resolution="x", articles=(), at=T0, actor="a")
+    calls = {
+        "confirm": lambda: resolved.confirm(at=T0, actor=""),
+        "customer_reply": lambda: resolved.customer_reply("thanks", at=T0, actor=""),
+        "add_note": lambda: resolved.add_note(
+            Note(author="a", at=T0, text="x"), actor=""
+        ),
+    }
+    with pytest.raises(ValidationError) as info:
+        calls[method]()
+    assert info.value.path in {"actor", "author"}
+
+
+# -- commitment ids ----------------------------------------------------------
+
+
+@given(
+    plan=st.lists(
+        st.one_of(st.none(), st.builds("c{}".format, st.integers(1, 6))),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_an_automatic_commitment_id_never_collides_with_a_chosen_one(
+    plan: list[str | None],
+) -> None:
+    t: Ticket = working()
+    for chosen in plan:
+        command = cmd.MakeCommitment(
+            kind=CommitmentKind.CALL_BACK, due=T0 + timedelta(hours=1), id=chosen
+        )
+        if chosen is not None and any(c.id == chosen for c in t.commitments):
+            with pytest.raises(ValidationError):
+                t.handle(command, at=T0, actor="a")
+            continue
+        t = t.handle(command, at=T0, actor="a")
+        made = t.commitments[-1]
+        if chosen is not None:
+            assert made.id == chosen
+    ids = [c.id for c in t.commitments]
+    assert len(ids) == len(set(ids))
+
+
+# -- from_events: a timeline is a timeline ------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(TicketKind))
+@SLOW
+@given(data=st.data())
+def test_from_events_refuses_a_timeline_that_runs_backwards(
+    kind: TicketKind, data: st.DataObject
+) -> None:
+    ticket = data.draw(ds.tickets(kind=kind, max_commands=10))
+    back = data.draw(st.timedeltas(timedelta(microseconds=1), timedelta(days=400)))
+    late = ev.WorkStarted(at=ticket.updated_at - back, actor="a", status=None)
+    with pytest.raises(TimeOrderError) as info:
+        Ticket.from_events((*ticket.timeline, late))
+    assert info.value.path == f"timeline[{ticket.version}]"
+    # the same event at the last instant (or later) is a fact like any other
+    same = attrs.evolve(late, at=ticket.updated_at)
+    assert Ticket.from_events((*ticket.timeline, same)).version == ticket.version + 1
+
+
+def test_from_events_compares_instants_not_wall_times_across_a_fold() -> None:
+    from zoneinfo import ZoneInfo
+
+    brussels = ZoneInfo("Europe/Brussels")
+    first = datetime(2026, 10, 25, 2, 45, fold=0, tzinfo=brussels)  # 00:45 UTC
+    later = datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=brussels)  # 01:10 UTC
+    t = Incident.open(summary="x", customer=ALICE, at=first, actor="a")
+    t = t.start_work(at=later, actor="a")
+    assert Ticket.from_events(t.timeline) == t
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"type": "work_started"},
+        None,
+        "opened",
+    ],
+)
+def test_from_events_refuses_what_is_not_an_event(extra: Any) -> None:
+    t = working()
+    with pytest.raises(ValidationError) as info:
+        Ticket.from_events((*t.timeline, extra))
+    assert info.value.path == "timeline[2]"
+
+
+def test_from_events_refuses_a_second_opening() -> None:
+    t = working()
+    with pytest.raises(ValidationError) as info:
+        Ticket.from_events((*t.timeline, t.timeline[0]))
+    assert info.value.path == "timeline[2]"
+
+
+def test_from_events_refuses_what_is_not_iterable() -> None:
+    with pytest.raises(ValidationError) as info:
+        Ticket.from_events(None)  # type: ignore[arg-type]
+    assert info.value.path == "timeline"
+
+
+# -- values with typed fields ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "build"),
+    [
+        ("contact", lambda: Handoff(contact_verified=True, contact=None)),
+        ("context", lambda: Handoff(context="deadline at 10:00")),
+        ("no_error_shown", lambda: Handoff(no_error_shown="no")),
+        ("relation", lambda: TicketLink(relation="caused_by", ticket_id="p-1")),
+        (
+            "kind",
+            lambda: Commitment(
+                id="c1", kind="call_back", due=T0, owed_by="a", made_at=T0
+            ),
+        ),
+        (
+            "status",
+            lambda: Commitment(
+                id="c1",
+                kind=CommitmentKind.CALL_BACK,
+                due=T0,
+                owed_by="a",
+                made_at=T0,
+                status="met",
+                closed_at=T0,
+            ),
+        ),
+    ],
+)
+def test_a_value_refuses_a_field_of_the_wrong_type(path: str, build: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.path == path
