@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from deskflow import Customer, Incident, Problem, ServiceRequest, Ticket
 from deskflow.errors import (
+    DeskflowError,
+    LifecycleDefinitionError,
     TimeOrderError,
     ValidationError,
 )
@@ -23,12 +25,23 @@ from deskflow.tickets import (
     Commitment,
     CommitmentKind,
     Handoff,
+    HandoffPart,
+    HoldReason,
+    Lifecycle,
     RequestType,
+    Status,
     TicketKind,
     TicketLink,
+    Transition,
 )
 from deskflow.tickets import commands as cmd
 from deskflow.tickets import events as ev
+from deskflow.tickets.lifecycle import (
+    CloseAfterConfirmation,
+    ReopenWindow,
+    RequireFields,
+    RequireHandoff,
+)
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -279,6 +292,70 @@ def test_from_events_refuses_what_is_not_iterable() -> None:
     assert info.value.path == "timeline"
 
 
+# -- lifecycle definitions -----------------------------------------------------
+
+_CLOSE = Transition(command="close", sources={Status.NEW}, target=Status.CLOSED)
+
+
+def _lifecycle(**kw: Any) -> Lifecycle:
+    base: dict[str, Any] = {
+        "name": "x",
+        "initial": Status.NEW,
+        "terminal": {Status.CLOSED},
+        "transitions": (_CLOSE,),
+    }
+    return Lifecycle(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Transition(command="close", sources={"flying"}, target=Status.CLOSED),
+        lambda: Transition(command="close", sources="new", target=Status.CLOSED),
+        lambda: Transition(command="close", sources=None, target=Status.CLOSED),
+        lambda: Transition(command="close", sources={Status.NEW}, target="closed"),
+        lambda: _lifecycle(initial="new"),
+        lambda: _lifecycle(terminal={"done"}),
+        lambda: _lifecycle(transitions=_CLOSE),
+        lambda: _lifecycle(auto_resume={"awaiting_nobody"}),
+        lambda: _lifecycle(transitions=(attrs.evolve(_CLOSE, guards=ReopenWindow()),)),
+    ],
+)
+def test_a_malformed_lifecycle_is_a_definition_error(build: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert isinstance(info.value, DeskflowError)
+
+
+def test_status_and_hold_reason_values_are_read_like_the_documents_give_them() -> None:
+    lc = _lifecycle(auto_resume={"awaiting_customer"})
+    assert lc.auto_resume == frozenset({HoldReason.AWAITING_CUSTOMER})
+    t = Transition(command="close", sources={"new"}, target=Status.CLOSED)
+    assert t.sources == frozenset({Status.NEW})
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: ReopenWindow(window=14),
+        lambda: ReopenWindow(window=timedelta(days=-1)),
+        lambda: CloseAfterConfirmation(quiet_period="P7D"),
+        lambda: CloseAfterConfirmation(quiet_period=timedelta(seconds=-1)),
+        lambda: RequireFields(fields="reason"),
+        lambda: RequireFields(fields=("reason", 3)),
+    ],
+)
+def test_a_malformed_guard_is_refused_when_built(build: Any) -> None:
+    with pytest.raises(ValidationError):
+        build()
+
+
+def test_a_lifecycle_error_is_a_definition_error_for_bad_statuses() -> None:
+    with pytest.raises(LifecycleDefinitionError) as info:
+        _lifecycle(initial="new")
+    assert info.value.path == "initial"
+
+
 # -- values with typed fields ----------------------------------------------------
 
 
@@ -313,3 +390,103 @@ def test_a_value_refuses_a_field_of_the_wrong_type(path: str, build: Any) -> Non
     with pytest.raises(ValidationError) as info:
         build()
     assert info.value.path == path
+
+
+def test_a_hand_off_guard_built_from_part_names_still_checks_them() -> None:
+    # With the names as strings, no part was ever found missing and every
+    # escalation passed.
+    guard = RequireHandoff(parts={"steps_taken"})
+    assert guard.parts == frozenset({HandoffPart.STEPS_TAKEN})
+    escalate = cmd.Escalate(to_tier=Tier.L2, reason="r", handoff=Handoff())
+    refusal = guard.check(working(), escalate, T0)
+    assert refusal is not None
+    assert refusal.missing == (HandoffPart.STEPS_TAKEN.label,)
+    with pytest.raises(LifecycleDefinitionError) as info:
+        RequireHandoff(parts={"screenshots"})
+    assert info.value.path == "parts"
+
+
+# -- the close guard at the far end of time --------------------------------------
+
+_FAR = datetime.max.replace(tzinfo=UTC)
+
+
+@given(
+    resolved_at=ds.aware_datetimes(),
+    quiet=st.timedeltas(timedelta(0), timedelta.max),
+    later=st.timedeltas(timedelta(0), timedelta.max),
+)
+def test_an_automatic_close_is_allowed_exactly_once_the_quiet_period_has_passed(
+    resolved_at: datetime, quiet: timedelta, later: timedelta
+) -> None:
+    ticket = Incident.open(summary="x", customer=ALICE, at=resolved_at, actor="a")
+    ticket = ticket.resolve(resolution="x", articles=(), at=resolved_at, actor="a")
+    room = _FAR - resolved_at.astimezone(UTC)
+    at = resolved_at.astimezone(UTC) + min(later, room)
+    refusal = CloseAfterConfirmation(quiet_period=quiet).check(
+        ticket, cmd.Close(automatic=True), at
+    )
+    elapsed = at.astimezone(UTC) - resolved_at.astimezone(UTC)
+    assert (refusal is None) == (elapsed >= quiet)
+
+
+def test_a_quiet_period_past_the_end_of_time_refuses_instead_of_overflowing() -> None:
+    ticket = working().resolve(resolution="x", articles=(), at=T0, actor="a")
+    refusal = CloseAfterConfirmation(quiet_period=timedelta.max).check(
+        ticket, cmd.Close(automatic=True), T0 + timedelta(days=1)
+    )
+    assert refusal is not None
+    assert "never" in refusal.reason
+
+
+# -- the guide's table of the default incident lifecycle -------------------------
+
+
+def _guide_table() -> dict[str, set[str]]:
+    """Command → the 'from' cell of each of its rows in the lifecycle guide."""
+    from pathlib import Path
+
+    guide = Path(__file__).parents[2] / "docs" / "guides" / "lifecycles.md"
+    text = guide.read_text(encoding="utf-8")
+    table = text.split("| command | from | to | guards |", 1)[1].split("\n\n", 1)[0]
+    rows: dict[str, set[str]] = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        for name in cells[0].replace("`", "").split(","):
+            rows.setdefault(name.strip(), set()).add(cells[1])
+    return rows
+
+
+_SETS = {
+    "open states": {"new", "queued", "assigned", "in_progress", "on_hold"},
+    "open states and resolved": {
+        "new",
+        "queued",
+        "assigned",
+        "in_progress",
+        "on_hold",
+        "resolved",
+    },
+    "open states except on hold": {"new", "queued", "assigned", "in_progress"},
+    "every state": {s.value for s in Status} - {"known_error"},
+}
+
+
+def _states(cell: str) -> set[str]:
+    if cell in _SETS:
+        return _SETS[cell]
+    return {part.strip().replace(" ", "_") for part in cell.split(",")}
+
+
+def test_the_guide_lists_every_command_of_the_incident_lifecycle_from_its_states() -> (
+    None
+):
+    from deskflow.tickets import INCIDENT_LIFECYCLE
+
+    documented = _guide_table()
+    actual: dict[str, set[str]] = {}
+    for t in INCIDENT_LIFECYCLE.transitions:
+        actual.setdefault(t.command, set()).update(s.value for s in t.sources)
+    assert set(documented) == set(actual)
+    for name, cells in documented.items():
+        assert set().union(*(_states(c) for c in cells)) == actual[name], name

@@ -17,15 +17,16 @@ class with a ``tag`` and a ``check`` method (see the custom-lifecycle guide).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-from deskflow._validators import non_empty, to_tuple
+from deskflow._validators import non_empty, to_tuple, tuple_of
 from deskflow.clock import to_utc
-from deskflow.errors import LifecycleDefinitionError
+from deskflow.errors import LifecycleDefinitionError, ValidationError
 from deskflow.tickets.commands import COMMAND_NAMES
 from deskflow.tickets.notes import NoteKind
 from deskflow.tickets.values import HandoffPart, HoldReason, Status
@@ -52,6 +53,65 @@ __all__ = [
     "RequireNote",
     "Transition",
 ]
+
+
+def _frozen_enum(value: Any, enum_type: type[Any], path: str) -> frozenset[Any]:
+    """A frozenset of ``enum_type``, reading values as documents give them."""
+    if isinstance(value, (str, enum.Enum)) or not isinstance(value, Iterable):
+        raise LifecycleDefinitionError(
+            f"expected a set of {enum_type.__name__} values, got {type(value).__name__}",
+            path=path,
+        )
+    out: set[Any] = set()
+    for v in value:
+        if isinstance(v, enum_type):
+            out.add(v)
+            continue
+        try:
+            out.add(enum_type(v))
+        except ValueError:
+            known = ", ".join(m.value for m in enum_type)
+            raise LifecycleDefinitionError(
+                f"unknown {enum_type.__name__} {v!r}; known: {known}", path=path
+            ) from None
+    return frozenset(out)
+
+
+def _to_sources(value: Iterable[Status | str]) -> frozenset[Status]:
+    return _frozen_enum(value, Status, "sources")
+
+
+def _to_terminal(value: Iterable[Status | str]) -> frozenset[Status]:
+    return _frozen_enum(value, Status, "terminal")
+
+
+def _to_hold_reasons(value: Iterable[HoldReason | str]) -> frozenset[HoldReason]:
+    return _frozen_enum(value, HoldReason, "auto_resume")
+
+
+def _to_handoff_parts(value: Iterable[HandoffPart | str]) -> frozenset[HandoffPart]:
+    return _frozen_enum(value, HandoffPart, "parts")
+
+
+def _is(kind: type[Any], *, optional: bool = False) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not (isinstance(value, kind) or (optional and value is None)):
+            raise LifecycleDefinitionError(
+                f"expected {kind.__name__}{' or None' if optional else ''}, "
+                f"got {type(value).__name__}",
+                path=attribute.name,
+            )
+
+    return check
+
+
+def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, timedelta):
+        raise ValidationError(
+            f"expected a timedelta, got {type(value).__name__}", path=attribute.name
+        )
+    if value < timedelta(0):
+        raise ValidationError(f"must not be negative, got {value}", path=attribute.name)
 
 
 @attrs.frozen
@@ -94,7 +154,7 @@ class RequireFields:
     """
 
     tag: ClassVar[str] = "require_fields"
-    fields: tuple[str, ...] = attrs.field(converter=to_tuple)
+    fields: tuple[str, ...] = attrs.field(converter=to_tuple, validator=tuple_of(str))
 
     def check(self, ticket: Any, command: Any, at: Any) -> Refusal | None:
         """Refuse if a named field is missing or empty."""
@@ -154,7 +214,9 @@ class RequireHandoff:
     """
 
     tag: ClassVar[str] = "require_handoff"
-    parts: frozenset[HandoffPart] = DEFAULT_HANDOFF_PARTS
+    parts: frozenset[HandoffPart] = attrs.field(
+        default=DEFAULT_HANDOFF_PARTS, converter=_to_handoff_parts
+    )
 
     def check(self, ticket: Any, command: Any, at: Any) -> Refusal | None:
         """Refuse listing every missing part."""
@@ -176,7 +238,7 @@ class ReopenWindow:
     """
 
     tag: ClassVar[str] = "reopen_window"
-    window: timedelta = timedelta(days=14)
+    window: timedelta = attrs.field(default=timedelta(days=14), validator=_non_negative)
 
     def check(self, ticket: Ticket, command: Any, at: datetime) -> Refusal | None:
         """Refuse once the window since ``ticket.resolved_at`` has passed."""
@@ -201,7 +263,9 @@ class CloseAfterConfirmation:
     """
 
     tag: ClassVar[str] = "close_after_confirmation"
-    quiet_period: timedelta = timedelta(days=7)
+    quiet_period: timedelta = attrs.field(
+        default=timedelta(days=7), validator=_non_negative
+    )
 
     def check(self, ticket: Ticket, command: Any, at: datetime) -> Refusal | None:
         """Refuse an early or unconfirmed close."""
@@ -210,12 +274,19 @@ class CloseAfterConfirmation:
         if ticket.resolved_at is None:
             return Refusal("the ticket has no resolution to close on")
         if command.automatic:
-            # real elapsed time, whatever zones the instants are in
-            due = (to_utc(ticket.resolved_at) + self.quiet_period).astimezone(
-                ticket.resolved_at.tzinfo
-            )
-            if to_utc(at) >= to_utc(due):
+            # real elapsed time, whatever zones the instants are in; subtract
+            # rather than add, so a huge quiet period cannot overflow
+            if to_utc(at) - to_utc(ticket.resolved_at) >= self.quiet_period:
                 return None
+            try:
+                due = (to_utc(ticket.resolved_at) + self.quiet_period).astimezone(
+                    ticket.resolved_at.tzinfo
+                )
+            except OverflowError:
+                return Refusal(
+                    f"automatic close is never allowed: {self.quiet_period} after "
+                    "resolution lies beyond the last representable instant"
+                )
             return Refusal(
                 f"automatic close is allowed from {due.isoformat()} "
                 f"({self.quiet_period} after resolution without a reply)"
@@ -261,10 +332,6 @@ GUARD_TYPES: dict[str, type[Any]] = {
 """Built-in guard classes by tag (the serialization registry starts from this)."""
 
 
-def _frozen_statuses(value: Iterable[Status | str]) -> frozenset[Status]:
-    return frozenset(v if isinstance(v, Status) else Status(v) for v in value)
-
-
 @attrs.frozen(kw_only=True)
 class Transition:
     """From any of ``sources``, ``command`` leads to ``target`` (``None``: stays).
@@ -275,9 +342,13 @@ class Transition:
     """
 
     command: str = attrs.field(validator=non_empty)
-    sources: frozenset[Status] = attrs.field(converter=_frozen_statuses)
-    target: Status | None = None
-    guards: tuple[Guard, ...] = attrs.field(default=(), converter=to_tuple)
+    sources: frozenset[Status] = attrs.field(converter=_to_sources)
+    target: Status | None = attrs.field(
+        default=None, validator=_is(Status, optional=True)
+    )
+    guards: tuple[Guard, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_is(tuple)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -299,11 +370,14 @@ class Lifecycle:
     """
 
     name: str = attrs.field(validator=non_empty)
-    initial: Status
-    terminal: frozenset[Status] = attrs.field(converter=_frozen_statuses)
-    transitions: tuple[Transition, ...] = attrs.field(converter=to_tuple)
-    auto_resume: frozenset[HoldReason] = frozenset(
-        {HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_USER}
+    initial: Status = attrs.field(validator=_is(Status))
+    terminal: frozenset[Status] = attrs.field(converter=_to_terminal)
+    transitions: tuple[Transition, ...] = attrs.field(
+        converter=to_tuple, validator=_is(tuple)
+    )
+    auto_resume: frozenset[HoldReason] = attrs.field(
+        default=frozenset({HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_USER}),
+        converter=_to_hold_reasons,
     )
     version: int = 1
     _index: dict[tuple[Status, str], Transition] = attrs.field(
