@@ -115,6 +115,12 @@ class EventListStore:
                 raise ConcurrencyConflict(
                     ticket.id, expected=expected_version, actual=len(events)
                 )
+            # The ticket must have been built on the stored history, not on
+            # another writer's fork that happens to have as many events.
+            if tuple(events) != ticket.timeline[:expected_version]:
+                raise ConcurrencyConflict(
+                    ticket.id, expected=expected_version, actual=len(events)
+                )
             events.extend(ticket.timeline[expected_version:])  # only the new events
             self._heads[ticket.id] = ticket
 
