@@ -490,3 +490,50 @@ def test_the_guide_lists_every_command_of_the_incident_lifecycle_from_its_states
     assert set(documented) == set(actual)
     for name, cells in documented.items():
         assert set().union(*(_states(c) for c in cells)) == actual[name], name
+
+
+# -- a host lifecycle that reopens closed tickets ----------------------------------
+
+
+def test_a_reopened_closed_ticket_is_no_longer_closed() -> None:
+    reopenable = Lifecycle(
+        name="reopenable",
+        initial=Status.NEW,
+        terminal={Status.CANCELLED},
+        transitions=(
+            Transition(
+                command="start_work", sources={Status.NEW}, target=Status.IN_PROGRESS
+            ),
+            Transition(
+                command="resolve", sources={Status.IN_PROGRESS}, target=Status.RESOLVED
+            ),
+            Transition(
+                command="close", sources={Status.RESOLVED}, target=Status.CLOSED
+            ),
+            Transition(
+                command="reopen",
+                sources={Status.RESOLVED, Status.CLOSED},
+                target=Status.IN_PROGRESS,
+            ),
+            Transition(
+                command="cancel", sources={Status.IN_PROGRESS}, target=Status.CANCELLED
+            ),
+        ),
+    )
+    t = Incident.open(
+        summary="x", customer=ALICE, at=T0, actor="a", lifecycle=reopenable
+    )
+    t = t.start_work(at=T0, actor="a", lifecycle=reopenable)
+    t = t.resolve(resolution="r", articles=(), at=T0, actor="a", lifecycle=reopenable)
+    t = t.close(at=T0 + timedelta(hours=1), actor="a", lifecycle=reopenable)
+    assert t.closed_at is not None
+    t = t.reopen(
+        reason="again", at=T0 + timedelta(hours=2), actor="a", lifecycle=reopenable
+    )
+    assert t.is_open
+    assert (t.closed_at, t.resolved_at, t.resolution) == (None, None, None)
+    assert Ticket.from_events(t.timeline) == t
+    t = t.cancel(
+        reason="withdrawn", at=T0 + timedelta(hours=3), actor="a", lifecycle=reopenable
+    )
+    assert t.closed_at == T0 + timedelta(hours=3)

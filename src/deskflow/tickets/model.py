@@ -1315,11 +1315,13 @@ def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
     elif isinstance(e, ev.Confirmed):
         changes["confirmed_at"] = e.at
     elif isinstance(e, ev.Reopened):
+        # a host lifecycle may reopen a closed ticket: it is no longer closed
         changes.update(
             reopen_count=ticket.reopen_count + 1,
             resolution=None,
             resolved_at=None,
             confirmed_at=None,
+            closed_at=None,
         )
     elif isinstance(e, (ev.Closed, ev.Cancelled)):
         changes["closed_at"] = e.at
