@@ -10,6 +10,7 @@ midnight, by 30 minutes or on unusual days.
 
 from __future__ import annotations
 
+import calendar
 import json
 import signal
 from collections.abc import Iterator
@@ -262,6 +263,9 @@ def test_a_closure_rule_is_one_rrule_value(rule: str) -> None:
         "FREQ=WEEKLY;INTERVAL=-2",
         "FREQ=SECONDLY",  # 31 million occurrences to read for each year
         "FREQ=MINUTELY;BYHOUR=9",
+        "FREQ=YEARLY;BYEASTER=300",  # past the year's end: dateutil fails on first use
+        "FREQ=YEARLY;BYEASTER=-100",  # before it: dateutil puts it in the wrong year
+        "FREQ=WEEKLY;BYEASTER=1,251",
     ],
 )
 def test_closure_rules_that_cannot_be_read_are_refused(rule: str) -> None:
@@ -278,6 +282,226 @@ def test_a_closure_every_few_hours_still_picks_dates() -> None:
         date(2026, 1, 4),
         date(2026, 1, 5),
     )
+
+
+def test_easter_offsets_reach_both_ends_of_easters_year() -> None:
+    # Easter fell on 22 March 2285 (the earliest) and falls on 25 April 2038
+    # (the latest), neither a leap year
+    early = Closure(rule="FREQ=YEARLY;BYEASTER=-80", start=date(2285, 1, 1))
+    assert early.dates_in(2285) == (date(2285, 1, 1),)
+    late = Closure(rule="FREQ=YEARLY;BYEASTER=250", start=date(2038, 1, 1))
+    assert late.dates_in(2038) == (date(2038, 12, 31),)
+    good_friday = Closure(rule="FREQ=YEARLY;BYEASTER=-2", start=date(2026, 1, 1))
+    assert good_friday.dates_in(2026) == (date(2026, 4, 3),)
+
+
+# -- closure rules that never match -----------------------------------------------
+
+# A rule that picks no date at all is refused when the closure is built: it
+# would close nothing, and dateutil only finds that out by reading the rule up
+# to the year 9999, which took seconds the first time a calendar needed it.
+NEVER_MATCHING = [
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1)),  # no 30 February
+    ("FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4", date(2026, 1, 1)),  # April has 30 days
+    ("FREQ=YEARLY;BYMONTHDAY=-31;BYMONTH=4,6,9,11", date(2026, 1, 1)),
+    ("FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1)),
+    ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1)),
+    ("FREQ=HOURLY;INTERVAL=25;BYMONTH=4;BYMONTHDAY=31", date(2026, 1, 1)),
+    ("FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", date(2026, 1, 1)),  # week 1 is in Dec/Jan
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", date(2026, 1, 1)),  # never six Mondays
+    ("FREQ=YEARLY;BYYEARDAY=367", date(2026, 1, 1)),
+    ("FREQ=YEARLY;BYEASTER=0;BYDAY=MO", date(2026, 1, 1)),  # Easter is a Sunday
+    # the step never lands on a match: Tuesdays only; 2025, 2029, ... never leap
+    ("FREQ=DAILY;INTERVAL=7;BYDAY=MO", date(2026, 1, 6)),
+    ("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", date(2025, 1, 1)),
+    # COUNT or UNTIL end the rule before its first date
+    ("FREQ=DAILY;UNTIL=20251231", date(2026, 1, 1)),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;UNTIL=20271231", date(2026, 1, 1)),
+    ("FREQ=WEEKLY;COUNT=0", date(2026, 1, 1)),
+    # every date after the supported years
+    ("FREQ=DAILY", date(9998, 1, 1)),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(9997, 3, 1)),
+]
+
+
+@pytest.mark.parametrize(("rule", "start"), NEVER_MATCHING)
+def test_a_closure_rule_that_never_matches_is_refused(rule: str, start: date) -> None:
+    with pytest.raises(ValidationError) as info:
+        Closure(rule=rule, start=start)
+    assert info.value.path == "rule"
+    assert "never matches" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "start", "first"),
+    [
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(2026, 3, 1), date(2028, 2, 29)),
+        (
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+            date(2026, 1, 1),
+            date(2044, 2, 29),
+        ),
+        # 2100, 2200 and 2300 are not leap years, 2400 is
+        (
+            "FREQ=YEARLY;INTERVAL=100;BYMONTH=2;BYMONTHDAY=29",
+            date(2100, 1, 1),
+            date(2400, 2, 29),
+        ),
+        # seven centuries on, further than one 400-year cycle of the calendar
+        (
+            "FREQ=YEARLY;INTERVAL=700;BYMONTH=2;BYMONTHDAY=29",
+            date(2100, 1, 1),
+            date(2800, 2, 29),
+        ),
+        # Easter keeps no 400-year cycle: after 1818 it fell on 22 March in 2285
+        (
+            "FREQ=YEARLY;BYEASTER=0;BYMONTH=3;BYMONTHDAY=22",
+            date(1819, 1, 1),
+            date(2285, 3, 22),
+        ),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(9996, 1, 1), date(9996, 2, 29)),
+    ],
+)
+def test_a_closure_rule_that_matches_late_is_accepted(
+    rule: str, start: date, first: date
+) -> None:
+    assert Closure(rule=rule, start=start).dates_in(first.year) == (first,)
+
+
+@given(
+    day=st.dates(min_value=date(2, 1, 1), max_value=date(9997, 12, 31)),
+    step=st.integers(1, 1000),
+    periods=st.integers(0, 40),
+    monthly=st.booleans(),
+    from_the_end=st.booleans(),
+)
+def test_a_rule_built_from_a_date_is_accepted_and_picks_it(
+    day: date, step: int, periods: int, monthly: bool, from_the_end: bool
+) -> None:
+    # a rule stepping back to `day` from `periods` steps before it
+    length = calendar.monthrange(day.year, day.month)[1]
+    monthday = day.day - length - 1 if from_the_end else day.day
+    if monthly:
+        month = day.year * 12 + day.month - 1 - step * periods
+        periods_back = max(0, min(periods, (month - 2 * 12) // step))
+        first = day.year * 12 + day.month - 1 - step * periods_back
+        start = date(first // 12, first % 12 + 1, 1)
+        freq = "MONTHLY"
+    else:
+        periods_back = min(periods, (day.year - 2) // step)
+        start = date(day.year - step * periods_back, 1, 1)
+        freq = "YEARLY"
+    rule = f"FREQ={freq};INTERVAL={step};BYMONTH={day.month};BYMONTHDAY={monthday}"
+    assert day in Closure(rule=rule, start=start).dates_in(day.year)
+
+
+def visited(freq: str, step: int, start: date, day: date) -> bool:
+    """Whether a rule stepping ``step`` periods from ``start`` looks at ``day``."""
+    if freq == "YEARLY":
+        return (day.year - start.year) % step == 0
+    if freq == "MONTHLY":
+        return (day.year * 12 + day.month - start.year * 12 - start.month) % step == 0
+    days = (day - start).days
+    if freq == "DAILY":
+        return days % step == 0
+    first_hour = -(-24 * days // step) * step  # the first step at or after 00:00
+    return first_hour < 24 * days + 24
+
+
+def month_day_oracle(
+    freq: str, step: int, months: set[int], monthdays: set[int], start: date
+) -> bool:
+    """Whether the rule has a date from ``start`` to 9997, read day by day."""
+    for year in range(start.year, 9998):
+        for month in sorted(months):
+            length = calendar.monthrange(year, month)[1]
+            for monthday in monthdays:
+                number = monthday if monthday > 0 else length + 1 + monthday
+                if not 1 <= number <= length:
+                    continue
+                day = date(year, month, number)
+                if day >= start and visited(freq, step, start, day):
+                    return True
+    return False
+
+
+@settings(max_examples=40)
+@given(
+    freq=st.sampled_from(["YEARLY", "MONTHLY", "DAILY", "HOURLY"]),
+    step=st.integers(1, 30) | st.sampled_from([100, 300, 400, 700, 1200, 5000]),
+    months=st.sets(st.integers(1, 12), min_size=1, max_size=3)
+    | st.sets(st.sampled_from([2, 4, 6, 9, 11]), min_size=1, max_size=2),
+    monthdays=st.sets(
+        st.sampled_from([1, 28, 29, 30, 31, -1, -29, -30, -31]), min_size=1, max_size=2
+    )
+    | st.sets(st.sampled_from([29, 30, 31, -30, -31]), min_size=1, max_size=2),
+    start=st.dates(min_value=date(2, 1, 1), max_value=date(9997, 12, 31)),
+)
+def test_a_closure_is_refused_exactly_when_its_rule_has_no_date(
+    freq: str, step: int, months: set[int], monthdays: set[int], start: date
+) -> None:
+    rule = (
+        f"FREQ={freq};INTERVAL={step};BYMONTH={','.join(map(str, sorted(months)))};"
+        f"BYMONTHDAY={','.join(map(str, sorted(monthdays)))}"
+    )
+    if month_day_oracle(freq, step, months, monthdays, start):
+        Closure(rule=rule, start=start)
+    else:
+        with pytest.raises(ValidationError, match="never matches"):
+            Closure(rule=rule, start=start)
+
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@st.composite
+def day_picking_rules(draw: st.DrawFn) -> str:
+    """Rules mixing the parts whose meaning depends on the year's layout."""
+    freq = draw(st.sampled_from(["YEARLY", "MONTHLY", "WEEKLY", "DAILY"]))
+    parts = [f"FREQ={freq}", f"INTERVAL={draw(st.integers(1, 9))}"]
+    optional = {
+        "BYMONTH": st.integers(1, 12).map(str),
+        "BYMONTHDAY": st.sampled_from([1, 15, 29, 31, -1]).map(str),
+        "BYYEARDAY": st.sampled_from([1, 60, 200, 366, -1, -366]).map(str),
+        "BYWEEKNO": st.sampled_from([1, 9, 52, 53, -1]).map(str),
+        "BYDAY": st.tuples(
+            st.sampled_from(["", "1", "-1", "2", "5"]), st.sampled_from(WEEKDAYS)
+        ).map("".join),
+        "BYSETPOS": st.sampled_from([1, 2, -1, 5]).map(str),
+        "WKST": st.sampled_from(WEEKDAYS),
+    }
+    for name in draw(st.sets(st.sampled_from(sorted(optional)), max_size=3)):
+        if name == "BYWEEKNO" and freq != "YEARLY":
+            continue  # dateutil reads BYWEEKNO in yearly rules only
+        parts.append(f"{name}={draw(optional[name])}")
+    return ";".join(parts)
+
+
+def first_dates(rule: str, start: date) -> tuple[date, ...] | None:
+    """The closure's dates in its first three years, or None when refused."""
+    try:
+        closure = Closure(rule=rule, start=start)
+    except ValidationError:
+        return None
+    return tuple(
+        d for year in range(start.year, start.year + 3) for d in closure.dates_in(year)
+    )
+
+
+@settings(max_examples=40)
+@given(
+    rule=day_picking_rules(),
+    start=st.dates(min_value=date(1600, 1, 1), max_value=date(5000, 12, 31)),
+)
+def test_closure_rules_repeat_every_400_years(rule: str, start: date) -> None:
+    # the claim that bounds the search for a first date: the Gregorian
+    # calendar repeats every 400 years, and so do the dates a rule picks
+    later = first_dates(rule, start.replace(year=start.year + 400))
+    now = first_dates(rule, start)
+    if now is None:
+        assert later is None
+    else:
+        assert later == tuple(d.replace(year=d.year + 400) for d in now)
 
 
 # -- bad input names the field ----------------------------------------------------

@@ -43,11 +43,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import pairwise
+from math import gcd
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from deskflow.clock import ensure_aware
 from deskflow.errors import DeskflowError, ValidationError
@@ -376,17 +377,22 @@ def _until_in_utc(rule: str) -> str:
     return _FLOATING_UNTIL.sub(lambda m: f"{m[1]}{m[2]}{m[3] or 'T235959'}Z", rule)
 
 
-def _check_readable(rule: str) -> None:
-    """Refuse rules that dateutil would read for ever, or nearly.
+def _rule_parts(rule: str) -> dict[str, str]:
+    """The parts of an RRULE value by name (``FREQ``, ``BYDAY``), upper case."""
+    return dict(
+        part.partition("=")[::2] for part in rule.upper().split(";") if "=" in part
+    )
+
+
+def _check_readable(parts: Mapping[str, str]) -> None:
+    """Refuse rules that dateutil would read for ever, nearly, or wrongly.
 
     A closure is read year by year, occurrence by occurrence: INTERVAL=0
     never advances (dateutil loops), and a rule stepping by the second or
     the minute has up to 31 million occurrences a year, all on dates that
-    a daily rule picks as well.
+    a daily rule picks as well. dateutil places a BYEASTER day that leaves
+    Easter's own year in the wrong year, or fails on it.
     """
-    parts = dict(
-        part.partition("=")[::2] for part in rule.upper().split(";") if "=" in part
-    )
     interval = parts.get("INTERVAL")
     if interval is not None and int(interval) < 1:
         raise ValidationError(
@@ -398,6 +404,139 @@ def _check_readable(rule: str) -> None:
             f"not FREQ={parts['FREQ']}",
             path="rule",
         )
+    for offset in parts.get("BYEASTER", "0").split(","):
+        if int(offset) not in _EASTER_OFFSETS:
+            raise ValidationError(
+                f"BYEASTER must lie from {_EASTER_OFFSETS[0]} to "
+                f"{_EASTER_OFFSETS[-1]} days of Easter Sunday, so that the day "
+                f"stays in Easter's year, got {offset}",
+                path="rule",
+            )
+
+
+# The Gregorian calendar repeats every 400 years (146 097 days, exactly
+# 20 871 weeks): how many periods of each FREQ one such cycle holds.
+_PERIODS_IN_CYCLE = {
+    "YEARLY": 400,
+    "MONTHLY": 12 * 400,
+    "WEEKLY": 146_097 // 7,
+    "DAILY": 146_097,
+    "HOURLY": 24 * 146_097,
+}
+# BYEASTER offsets whose day stays in Easter's year (Easter Sunday falls
+# from 22 March, day 81, to 25 April, day 115 or 116).
+_EASTER_OFFSETS = range(-80, 251)
+# The parts that pick days from the calendar alone, alike under FREQ=DAILY
+# and HOURLY (which read BYDAY without ordinals) and YEARLY.
+_DAY_PARTS = ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYDAY", "BYEASTER")
+
+
+def _parse_rule(text: str, dtstart: datetime) -> rrule:
+    parsed = rrulestr("RRULE:" + text, dtstart=dtstart)
+    if not isinstance(parsed, rrule):  # a set: only from further lines
+        raise ValidationError("expected one RRULE value", path="rule")
+    return parsed
+
+
+def _search_years(parts: Mapping[str, str]) -> int | None:
+    """How many years from any date a rule's next date can lie, if it has one.
+
+    What a rule picks in one of its periods (a year, month, week, day or
+    hour) depends only on where that period lies in the Gregorian
+    calendar, which repeats every 400 years. Stepping INTERVAL periods at a
+    time, a rule is back at the same place of the cycle after lcm(INTERVAL,
+    periods in a cycle) periods, which is 400 × INTERVAL / gcd(INTERVAL,
+    periods in a cycle) years: a rule with no date in that span has none at
+    all. One more year covers a first week that starts mid-week. Easter
+    keeps no such cycle: None for a rule with BYEASTER.
+
+    >>> _search_years({"FREQ": "YEARLY"})
+    401
+    >>> _search_years({"FREQ": "YEARLY", "INTERVAL": "700"})
+    2801
+    >>> _search_years({"FREQ": "HOURLY", "INTERVAL": "36"})
+    401
+    """
+    if "BYEASTER" in parts:
+        return None
+    interval = int(parts.get("INTERVAL", "1"))
+    return 400 * interval // gcd(interval, _PERIODS_IN_CYCLE[parts["FREQ"]]) + 1
+
+
+def _first_date(
+    rule: rrule, parts: Mapping[str, str], dtstart: datetime, low: datetime
+) -> datetime | None:
+    """The first date of ``rule`` from ``low`` on, leaving out its COUNT and UNTIL.
+
+    None when it has none in the supported years. dateutil looks for a
+    date period after period up to the year 9999 (an UNTIL does not stop
+    it: it is only compared with dates found), which costs seconds for a
+    rule that cannot match. So the rule is moved, by whole 400-year cycles
+    that change none of its dates but their year, to start at most
+    :func:`_search_years` + 400 years before 9999: dateutil's own end then
+    bounds the search.
+    """
+    years = _search_years(parts)
+    cycles = 0 if years is None else max(0, (9999 - low.year - years) // 400)
+    shift = 400 * cycles
+    moved = rule.replace(
+        dtstart=dtstart.replace(year=dtstart.year + shift), until=None, count=None
+    )
+    found = moved.after(low.replace(year=low.year + shift), inc=True)
+    if found is None or found.year - shift > _MAX_YEAR:
+        return None
+    return found.replace(year=found.year - shift)
+
+
+def _days_parts(parts: Mapping[str, str]) -> dict[str, str] | None:
+    """A yearly rule picking each day that a daily or hourly rule's day parts allow.
+
+    A rule stepping by days or hours whose parts allow no day at all is
+    found out by this rule one year per step instead of one day or hour per
+    step (over 800 years, a never-matching ``FREQ=DAILY`` rule took 0.4 s,
+    and ``FREQ=HOURLY;INTERVAL=25`` is read to the year 9999). Every date of
+    the rule is one of its dates. None when the rule steps by weeks or
+    longer (at most some 40 000 steps, see :func:`_search_years`), has no
+    day part besides BYMONTH (then every day of such a month passes), or
+    has BYWEEKNO.
+
+    >>> _days_parts({"FREQ": "DAILY", "INTERVAL": "7", "BYDAY": "-1MO", "BYHOUR": "9"})
+    {'FREQ': 'YEARLY', 'BYDAY': 'MO'}
+    """
+    if (
+        parts["FREQ"] not in {"DAILY", "HOURLY"}
+        or "BYWEEKNO" in parts
+        or not set(parts) & set(_DAY_PARTS[1:])
+    ):
+        return None
+    days = {"FREQ": "YEARLY"} | {
+        name: parts[name] for name in _DAY_PARTS if name in parts
+    }
+    if "BYDAY" in days:
+        days["BYDAY"] = re.sub(r"[+-]?\d+", "", days["BYDAY"])
+    return days
+
+
+def _has_date(
+    rule: rrule, parts: Mapping[str, str], dtstart: datetime, low: datetime
+) -> bool:
+    """Whether ``rule`` has a date from ``low`` to the last supported year.
+
+    A rule stepping by days or hours is first read through
+    :func:`_days_parts`, a year per step; an ordinary rule matches in its
+    first year, so this costs little.
+    """
+    if low.year > _MAX_YEAR:
+        return False
+    days = _days_parts(parts)
+    if days is not None:
+        text = ";".join(f"{name}={value}" for name, value in days.items())
+        if _first_date(_parse_rule(text, dtstart), days, dtstart, low) is None:
+            return False  # no day passes the rule's day parts
+    if _first_date(rule, parts, dtstart, low) is None:
+        return False
+    # its own COUNT or UNTIL may end the rule before that date
+    return not {"COUNT", "UNTIL"} & set(parts) or rule.after(low, inc=True) is not None
 
 
 def _to_rule_text(value: Any) -> Any:
@@ -414,13 +553,18 @@ class Closure:
     ``rule`` is the value of an ``RRULE`` line (``"FREQ=MONTHLY;BYDAY=-1FR"``),
     read by ``python-dateutil`` from the date ``start`` on. Only the dates of
     its occurrences matter; on each of them the wall-clock ``ranges`` are
-    closed (the whole day unless said otherwise).
+    closed (the whole day unless said otherwise). A rule with no date from
+    ``start`` to the last supported year would close nothing and is refused.
 
     >>> staff_meeting = Closure(
     ...     rule="FREQ=MONTHLY;BYDAY=-1FR", start=date(2026, 1, 1), ranges="12:00-24:00"
     ... )
     >>> staff_meeting.dates_in(2026)[:3]
     (datetime.date(2026, 1, 30), datetime.date(2026, 2, 27), datetime.date(2026, 3, 27))
+    >>> Closure(rule="FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31", start=date(2026, 1, 1))
+    Traceback (most recent call last):
+      ...
+    deskflow.errors.ValidationError: rule: the rule never matches: ...
     """
 
     rule: str = attrs.field(converter=_to_rule_text)
@@ -464,13 +608,23 @@ class Closure:
             self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc
         )
         try:
-            parsed = rrulestr(
-                "RRULE:" + _until_in_utc(self.rule), dtstart=dtstart, forceset=True
-            )
+            parsed = _parse_rule(_until_in_utc(self.rule), dtstart)
         except (ValueError, TypeError) as exc:
             raise ValidationError(f"not an RFC 5545 rule: {exc}", path="rule") from None
-        _check_readable(self.rule)
-        object.__setattr__(self, "_rruleset", parsed)
+        parts = _rule_parts(self.rule)
+        _check_readable(parts)
+        first = max(self.start, date(_MIN_YEAR, 1, 1))
+        low = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
+        if not _has_date(parsed, parts, dtstart, low):
+            raise ValidationError(
+                f"the rule never matches: it picks no date from {first.isoformat()} "
+                f"to the end of {_MAX_YEAR} ({_RANGE_TEXT}), so the closure would "
+                "close nothing",
+                path="rule",
+            )
+        rules = rruleset()
+        rules.rrule(parsed)
+        object.__setattr__(self, "_rruleset", rules)
 
     def dates_in(self, year: int) -> tuple[date, ...]:
         """The dates of ``year`` on which this closure applies.
