@@ -118,14 +118,17 @@ def test_a_save_without_new_events_leaves_the_queries_alone(
 ) -> None:
     # Bob read version 1 and assigned; Ann had saved version 2 meanwhile.
     # Bob's ticket is also at version 2, so a save claiming to have read
-    # version 2 has no new events: it must change nothing at all.
+    # version 2 has no new events: it must not drop Bob's assignment in
+    # silence, nor write any of it.
     t = incident("t-1")
     store.add(t)
     anns = t.start_work(at=T0, actor="ann")
     store.save(anns, expected_version=1)
     bobs = t.assign(assignee="bob", group="l2", at=T0, actor="bob")
     assert bobs.version == anns.version
-    store.save(bobs, expected_version=bobs.version)
+    with pytest.raises(ConcurrencyConflict):
+        store.save(bobs, expected_version=bobs.version)
+    store.save(anns, expected_version=anns.version)  # the stored ticket: a no-op
     assert store.get("t-1") == anns
     assert store.count(TicketQuery(assignee="bob")) == 0
     assert store.count(TicketQuery(group="l2")) == 0

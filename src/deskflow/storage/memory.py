@@ -131,13 +131,13 @@ class MemoryStore:
                 raise ConcurrencyConflict(
                     ticket.id, expected=expected_version, actual=stored.version
                 )
+            if stored.timeline != ticket.timeline[:expected_version]:
+                # Not built on the stored history: refuse rather than drop
+                # the stored events (or, with no new events, the ticket's).
+                raise ConcurrencyConflict(
+                    ticket.id, expected=expected_version, actual=stored.version
+                )
             if ticket.version > expected_version:
-                if stored.timeline != ticket.timeline[:expected_version]:
-                    # Not built on the stored history: refuse rather than
-                    # drop the stored events.
-                    raise ConcurrencyConflict(
-                        ticket.id, expected=expected_version, actual=stored.version
-                    )
                 self._tickets[ticket.id] = ticket
 
     # -- reads -----------------------------------------------------------------

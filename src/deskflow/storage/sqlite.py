@@ -744,7 +744,7 @@ class SQLiteStore:
         if not new_events:
             # Nothing to append, so nothing to write: the head row must stay
             # the fold of the stored events, whatever head this ticket has.
-            self._check_version(ticket.id, expected_version)
+            self._check_unchanged(ticket, expected_version)
             return
         rows, links = self._event_rows(ticket, expected_version)
         text = _fold_text(c.new_note_texts(ticket, new_events))
@@ -802,17 +802,32 @@ class SQLiteStore:
                 error = _driver_error(exc, f"saving ticket {ticket.id!r}")
                 raise error from exc  # type: ignore[misc]
 
-    def _check_version(self, ticket_id: str, expected_version: int) -> None:
-        """``TicketNotFound`` or ``ConcurrencyConflict`` unless stored at that version."""
-        found = self._read(
-            f"saving ticket {ticket_id!r}",
-            lambda conn: conn.execute(
+    def _check_unchanged(self, ticket: Ticket, expected_version: int) -> None:
+        """``TicketNotFound`` or ``ConcurrencyConflict`` unless ``ticket`` is the stored one.
+
+        For a save with no new events: the stored version must be
+        ``expected_version`` and the stored last event the ticket's last, or
+        the ticket holds events the store does not (they would be lost).
+        """
+        ticket_id = ticket.id
+
+        def read(conn: sqlite3.Connection) -> tuple[Any, Any]:
+            head = conn.execute(
                 "SELECT version FROM tickets WHERE id = ?", (ticket_id,)
-            ).fetchone(),
-        )
+            ).fetchone()
+            last = conn.execute(
+                "SELECT data FROM events WHERE ticket_id = ? AND seq = ?",
+                (ticket_id, expected_version),
+            ).fetchone()
+            return head, last
+
+        found, stored = self._read(f"saving ticket {ticket_id!r}", read)
         if found is None:
             raise TicketNotFound(ticket_id)
-        if found[0] != expected_version:
+        if found[0] != expected_version or (
+            stored is None
+            or self._structure_event(stored[0]) != ticket.timeline[expected_version - 1]
+        ):
             raise ConcurrencyConflict(
                 ticket_id, expected=expected_version, actual=found[0]
             )

@@ -666,6 +666,21 @@ class StoreContract(unittest.TestCase):
         self.assertEqual(self.store.timeline("t-1"), anns.timeline)
         self.assertEqual(self.store.count(TicketQuery(assignee="bob")), 0)
 
+    def test_save_of_a_fork_without_new_events_is_refused(self) -> None:
+        # Bob read version 1 and assigned; Ann saved version 2 meanwhile. Bob's
+        # ticket is at version 2 too: saving it as version 2 has no new
+        # events, and must not drop his assignment in silence.
+        t1 = _open("t-1")
+        self.store.add(t1)
+        anns = t1.start_work(at=_h(1), actor="ann")
+        self.store.save(anns, expected_version=1)
+        bobs = t1.assign(assignee="bob", at=_h(1), actor="bob")
+        with self.assertRaises(ConcurrencyConflict):
+            self.store.save(bobs, expected_version=2)
+        self.store.save(anns, expected_version=2)  # the stored ticket itself
+        self.assertEqual(self.store.get("t-1"), anns)
+        self.assertEqual(self.store.count(TicketQuery(assignee="bob")), 0)
+
     def test_retry_after_a_conflict_succeeds(self) -> None:
         t1 = _open("t-1")
         self.store.add(t1)
