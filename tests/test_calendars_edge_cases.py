@@ -284,6 +284,21 @@ def test_a_closure_every_few_hours_still_picks_dates() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "rule", ["FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,SU", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU"]
+)
+def test_a_closure_reads_weeks_from_monday_whatever_the_process_says(
+    rule: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RFC 5545: WKST defaults to MO; dateutil takes calendar.firstweekday(),
+    # which any code in the process may change
+    explicit = Closure(rule=rule + ";WKST=MO", start=date(2026, 1, 1))
+    monkeypatch.setattr(calendar, "firstweekday", lambda: calendar.SUNDAY)
+    closure = Closure(rule=rule, start=date(2026, 1, 1))
+    assert closure.dates_in(2026) == explicit.dates_in(2026)
+    assert closure.dates_in(2027) == explicit.dates_in(2027)
+
+
 def test_easter_offsets_reach_both_ends_of_easters_year() -> None:
     # Easter fell on 22 March 2285 (the earliest) and falls on 25 April 2038
     # (the latest), neither a leap year

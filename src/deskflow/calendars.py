@@ -607,11 +607,16 @@ class Closure:
         dtstart = datetime(
             self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc
         )
+        parts = _rule_parts(self.rule)
+        text = _until_in_utc(self.rule)
+        if "WKST" not in parts:
+            # RFC 5545's default; dateutil's is calendar.firstweekday(),
+            # which any code in the process may change
+            text += ";WKST=MO"
         try:
-            parsed = _parse_rule(_until_in_utc(self.rule), dtstart)
+            parsed = _parse_rule(text, dtstart)
         except (ValueError, TypeError) as exc:
             raise ValidationError(f"not an RFC 5545 rule: {exc}", path="rule") from None
-        parts = _rule_parts(self.rule)
         _check_readable(parts)
         first = max(self.start, date(_MIN_YEAR, 1, 1))
         low = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
