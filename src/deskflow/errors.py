@@ -222,16 +222,28 @@ class ConcurrencyConflict(StorageError):
 
     Re-read the ticket, re-apply the command, and save again.
 
+    When the versions agree, the ticket was not built on the stored history
+    (it was read at an older version than the one claimed):
+
     >>> err = ConcurrencyConflict("t1", expected=3, actual=4)
     >>> print(err)
     ticket 't1' was changed by someone else: read at version 3, stored version is 4; nothing was written
+    >>> print(ConcurrencyConflict("t1", expected=4, actual=4))
+    ticket 't1' was changed by someone else: stored version 4 holds other events than this ticket's first 4 (it was read at an earlier version); nothing was written
     """
 
     def __init__(self, ticket_id: str, *, expected: int, actual: int) -> None:
         self.ticket_id = ticket_id
         self.expected = expected
         self.actual = actual
+        if expected == actual:
+            detail = (
+                f"stored version {actual} holds other events than this ticket's "
+                f"first {expected} (it was read at an earlier version)"
+            )
+        else:
+            detail = f"read at version {expected}, stored version is {actual}"
         super().__init__(
-            f"ticket {ticket_id!r} was changed by someone else: read at version "
-            f"{expected}, stored version is {actual}; nothing was written"
+            f"ticket {ticket_id!r} was changed by someone else: {detail}; "
+            "nothing was written"
         )
