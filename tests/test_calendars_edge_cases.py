@@ -274,6 +274,13 @@ def test_closure_rules_that_cannot_be_read_are_refused(rule: str) -> None:
     assert info.value.path == "rule"
 
 
+def test_a_closure_rule_gives_count_or_until_not_both() -> None:
+    # RFC 5545 forbids both; dateutil warns that it will refuse them
+    with pytest.raises(ValidationError) as info:
+        Closure(rule="FREQ=DAILY;COUNT=3;UNTIL=20260110", start=date(2026, 1, 1))
+    assert info.value.path == "rule"
+
+
 def test_a_closure_every_few_hours_still_picks_dates() -> None:
     closure = Closure(rule="FREQ=HOURLY;INTERVAL=36;COUNT=4", start=date(2026, 1, 1))
     assert closure.dates_in(2026) == (

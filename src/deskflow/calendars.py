@@ -608,6 +608,10 @@ class Closure:
             self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc
         )
         parts = _rule_parts(self.rule)
+        if "COUNT" in parts and "UNTIL" in parts:
+            raise ValidationError(
+                "give COUNT or UNTIL, not both (RFC 5545)", path="rule"
+            )
         text = _until_in_utc(self.rule)
         if "WKST" not in parts:
             # RFC 5545's default; dateutil's is calendar.firstweekday(),
