@@ -91,10 +91,20 @@ def calendars(draw: st.DrawFn) -> BusinessCalendar:
         if d not in holidays
     )
     closures: tuple[Closure, ...] = ()
-    if draw(st.booleans()):
+    closed = draw(
+        st.sampled_from(
+            [Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.FRIDAY, Weekday.SUNDAY]
+        )
+    )
+    # A weekly closure on the only working weekday could shut the calendar
+    # for good (add then raises CalendarRangeError): keep another day open.
+    others_open = any(
+        spec for day, spec in zip(Weekday, specs, strict=True) if day is not closed
+    )
+    if others_open and draw(st.booleans()):
         closures = (
             Closure(
-                rule=f"FREQ=WEEKLY;BYDAY={draw(st.sampled_from(['MO', 'WE', 'FR', 'SU']))}",
+                rule=f"FREQ=WEEKLY;BYDAY={closed.name[:2]}",
                 start=date(2026, 1, 1),
                 ranges=draw(day_ranges(allow_empty=False)),
             ),
