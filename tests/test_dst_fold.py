@@ -174,3 +174,36 @@ def test_integer_instants_convert_to_the_same_instant_and_fold(
         expected.replace(tzinfo=None),
         expected.fold,
     )
+
+
+@given(
+    st.sampled_from(_ZONE_EDGES),
+    st.integers(-3 * 3600 * 10**6, 0),
+    st.integers(1, 3 * 3600 * 10**6),
+    st.booleans(),
+)
+def test_a_deadline_with_microseconds_is_its_instant_in_either_pass(
+    edge: tuple[ZoneInfo, datetime], offset: int, micros: int, always: bool
+) -> None:
+    from deskflow.calendars import BusinessCalendar
+
+    zone, transition = edge
+    cal = (
+        BusinessCalendar.always_open(zone.key)
+        if always
+        else BusinessCalendar(
+            zone=zone.key,
+            hours=dict.fromkeys(
+                ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "00:00-24:00"
+            ),
+        )
+    )
+    start = (transition + timedelta(microseconds=offset)).astimezone(zone)
+    d = timedelta(microseconds=micros)
+    got = cal.add(start, d)
+    expected = (transition + timedelta(microseconds=offset + micros)).astimezone(zone)
+    assert to_utc(got) == to_utc(expected)
+    assert (got.replace(tzinfo=None), got.fold) == (
+        expected.replace(tzinfo=None),
+        expected.fold,
+    )
