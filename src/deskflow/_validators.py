@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -85,3 +86,44 @@ def _names(kind: type | tuple[type, ...]) -> str:
 def to_tuple(value: Any) -> Any:
     """Converter: turn a list into a tuple, leave anything else alone."""
     return tuple(value) if isinstance(value, list) else value
+
+
+def text_items(value: Any, path: str) -> tuple[str, ...]:
+    """A tuple of strings from an iterable of strings; a bare string is refused.
+
+    A string is iterable, so without this check "call back" would become one
+    item per character.
+    """
+    if isinstance(value, (str, bytes)):
+        raise ValidationError(
+            "expected a collection of strings, got a single string "
+            "(wrap it in a tuple)",
+            path=path,
+        )
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ValidationError(
+            f"expected a collection of strings, got {type(value).__name__}", path=path
+        ) from None
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise ValidationError(
+                f"expected a string, got {type(item).__name__}",
+                path=f"{path}[{index}]",
+            )
+    return items
+
+
+def check_fraction(value: Any, path: str) -> None:
+    """Refuse anything but a finite positive number (a fraction of a target)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValidationError(
+            f"must be a positive number (a fraction of the target), got {value!r}",
+            path=path,
+        )

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from deskflow._validators import non_empty
+from deskflow._validators import check_fraction, non_empty, text_items
 from deskflow.calendars import BusinessCalendar
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
@@ -53,7 +53,7 @@ from deskflow.tickets.values import (
     CommitmentStatus,
     Status,
 )
-from deskflow.tiers import CustomerNotice, NoticeKind, _check_fraction, _texts, readings
+from deskflow.tiers import CustomerNotice, NoticeKind, readings
 
 __all__ = [
     "AgendaItem",
@@ -374,7 +374,7 @@ def send_status_update(
     >>> inc.commitments[0].status.value, notice.kind.value
     ('met', 'status_update')
     """
-    steps = _texts(next_steps, "next_steps")
+    steps = text_items(next_steps, "next_steps")
     note = Note(
         author=actor,
         at=at,
@@ -579,7 +579,7 @@ def schedule_follow_up(
             path="status",
         )
     ensure_aware(at, "at")
-    what = "; ".join(_texts(checks, "checks"))
+    what = "; ".join(text_items(checks, "checks"))
     # Real elapsed time without a calendar: across a DST change, wall-clock
     # arithmetic (at + after) is off by the change.
     due = (
@@ -762,7 +762,7 @@ def agenda(
     ensure_aware(at, "at")
     if not isinstance(horizon, timedelta) or horizon < timedelta(0):
         raise ValidationError("must be a duration of zero or more", path="horizon")
-    _check_fraction(warning_fraction, "warning_fraction")
+    check_fraction(warning_fraction, "warning_fraction")
     if isinstance(tickets, Ticket) or not isinstance(tickets, Iterable):
         raise ValidationError(
             f"expected a collection of tickets, got {type(tickets).__name__}",

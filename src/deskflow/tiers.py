@@ -33,7 +33,6 @@ attributes), so advice can be computed with or without :mod:`deskflow.sla`.
 from __future__ import annotations
 
 import enum
-import math
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -51,9 +50,11 @@ import attrs
 
 from deskflow._validators import (
     aware,
+    check_fraction,
     instance_of,
     non_empty,
     optional_aware,
+    text_items,
     to_tuple,
     tuple_of,
 )
@@ -136,33 +137,6 @@ def _names_of(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 def _optional_name(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         non_empty(instance, attribute, value)
-
-
-def _texts(value: Any, path: str) -> tuple[str, ...]:
-    """A tuple of strings from an iterable of strings; a bare string is refused.
-
-    A string is iterable, so without this check "call back" would become one
-    item per character.
-    """
-    if isinstance(value, (str, bytes)):
-        raise ValidationError(
-            "expected a collection of strings, got a single string "
-            "(wrap it in a tuple)",
-            path=path,
-        )
-    try:
-        items = tuple(value)
-    except TypeError:
-        raise ValidationError(
-            f"expected a collection of strings, got {type(value).__name__}", path=path
-        ) from None
-    for index, item in enumerate(items):
-        if not isinstance(item, str):
-            raise ValidationError(
-                f"expected a string, got {type(item).__name__}",
-                path=f"{path}[{index}]",
-            )
-    return items
 
 
 @attrs.frozen(kw_only=True)
@@ -748,7 +722,7 @@ class SlaAtRisk:
 
     @warning_fraction.validator
     def _fraction(self, attribute: attrs.Attribute[float], value: Any) -> None:
-        _check_fraction(value, "warning_fraction")
+        check_fraction(value, "warning_fraction")
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
         """One advice per clock past the warning fraction (paused clocks are ignored)."""
@@ -783,19 +757,6 @@ class SlaAtRisk:
                 )
             )
         return tuple(out)
-
-
-def _check_fraction(value: Any, path: str) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValidationError(
-            f"must be a positive number (a fraction of the target), got {value!r}",
-            path=path,
-        )
 
 
 def _since_last_escalation(
@@ -1148,7 +1109,7 @@ class EscalationPolicy:
             at=at,
             model=self.model,
             clocks=readings(clocks),
-            suggested_steps=_texts(suggested_steps, "suggested_steps"),
+            suggested_steps=text_items(suggested_steps, "suggested_steps"),
             calendar=calendar,
         )
         out: list[Advice] = []
@@ -1408,7 +1369,7 @@ def escalate(
         raise ValidationError(
             f"expected an EscalationKind, got {type(kind).__name__}", path="kind"
         )
-    steps = _texts(next_steps, "next_steps")
+    steps = text_items(next_steps, "next_steps")
     problems = handoff_problems(ticket, handoff, parts=parts)
     if problems:
         lc = lifecycle or lifecycle_for(ticket)
