@@ -244,7 +244,10 @@ def test_from_events_refuses_a_timeline_that_runs_backwards(
 ) -> None:
     ticket = data.draw(ds.tickets(kind=kind, max_commands=10))
     back = data.draw(st.timedeltas(timedelta(microseconds=1), timedelta(days=400)))
-    late = ev.WorkStarted(at=ticket.updated_at - back, actor="a", status=None)
+    earlier = (ticket.updated_at.astimezone(UTC) - back).astimezone(
+        ticket.updated_at.tzinfo
+    )  # in real time: wall-clock arithmetic can land in a DST gap
+    late = ev.WorkStarted(at=earlier, actor="a", status=None)
     with pytest.raises(TimeOrderError) as info:
         Ticket.from_events((*ticket.timeline, late))
     assert info.value.path == f"timeline[{ticket.version}]"
@@ -537,3 +540,38 @@ def test_a_reopened_closed_ticket_is_no_longer_closed() -> None:
         reason="withdrawn", at=T0 + timedelta(hours=3), actor="a", lifecycle=reopenable
     )
     assert t.closed_at == T0 + timedelta(hours=3)
+
+
+# -- asking a lifecycle with the wrong kind of value -------------------------------
+
+
+@pytest.mark.parametrize("status", ["resolved", None, 3])
+def test_a_lifecycle_asked_about_a_non_status_says_so(status: Any) -> None:
+    from deskflow.tickets import INCIDENT_LIFECYCLE
+
+    # "resolved" as a string used to get () and None: nothing allowed, no such move.
+    with pytest.raises(ValidationError) as info:
+        INCIDENT_LIFECYCLE.allowed(status)
+    assert info.value.path == "status"
+    with pytest.raises(ValidationError):
+        INCIDENT_LIFECYCLE.transition(status, "close")
+
+
+@pytest.mark.parametrize("lifecycle", ["incident", {"name": "x"}])
+def test_the_engine_refuses_what_is_not_a_lifecycle(lifecycle: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        working().start_work(at=T0, actor="a", lifecycle=lifecycle)
+    assert info.value.path == "lifecycle"
+    with pytest.raises(ValidationError) as info:
+        incident(lifecycle=lifecycle)
+    assert info.value.path == "lifecycle"
+
+
+def test_a_note_guard_reads_the_kind_as_documents_give_it() -> None:
+    from deskflow.tickets import NoteKind
+    from deskflow.tickets.lifecycle import RequireNote
+
+    assert RequireNote(kind="resolution").kind is NoteKind.RESOLUTION
+    with pytest.raises(LifecycleDefinitionError) as info:
+        RequireNote(kind="poem")
+    assert info.value.path == "kind"

@@ -93,6 +93,11 @@ def _to_handoff_parts(value: Iterable[HandoffPart | str]) -> frozenset[HandoffPa
     return _frozen_enum(value, HandoffPart, "parts")
 
 
+def _to_note_kind(value: NoteKind | str) -> NoteKind:
+    (kind,) = _frozen_enum((value,), NoteKind, "kind")
+    return kind  # type: ignore[no-any-return]
+
+
 def _is(kind: type[Any], *, optional: bool = False) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not (isinstance(value, kind) or (optional and value is None)):
@@ -174,7 +179,7 @@ class RequireNote:
     """
 
     tag: ClassVar[str] = "require_note"
-    kind: NoteKind
+    kind: NoteKind = attrs.field(converter=_to_note_kind)
 
     def check(self, ticket: Any, command: Any, at: Any) -> Refusal | None:
         """Refuse unless ``command.note`` has the required kind."""
@@ -403,6 +408,8 @@ class Lifecycle:
         >>> INCIDENT_LIFECYCLE.transition(Status.CLOSED, "hold") is None
         True
         """
+        if not isinstance(status, Status):
+            raise _not_a_status(status)
         return self._index.get((status, command))
 
     def allowed(self, status: Status) -> tuple[str, ...]:
@@ -411,7 +418,16 @@ class Lifecycle:
         >>> "resume" in INCIDENT_LIFECYCLE.allowed(Status.ON_HOLD)
         True
         """
+        if not isinstance(status, Status):
+            raise _not_a_status(status)
         return tuple(sorted(c for (s, c) in self._index if s is status))
+
+
+def _not_a_status(value: object) -> ValidationError:
+    # A string never matches a Status: answering "nothing allowed" would be wrong.
+    return ValidationError(
+        f"expected a Status, got {type(value).__name__} {value!r}", path="status"
+    )
 
 
 def _check(lc: Lifecycle) -> dict[tuple[Status, str], Transition]:

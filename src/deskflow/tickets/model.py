@@ -291,6 +291,10 @@ class Ticket:
                 "an explicit id must be a non-empty string", path="id"
             )
         lc = lifecycle or DEFAULT_LIFECYCLES[cls.kind.value]
+        if not isinstance(lc, Lifecycle):
+            raise ValidationError(
+                f"expected a Lifecycle, got {type(lc).__name__}", path="lifecycle"
+            )
         ticket_id = uuid.uuid4().hex if id is None else id
         opened = ev.Opened(
             at=at,
@@ -963,6 +967,10 @@ def handle(
             path="at",
         )
     lc = lifecycle or lifecycle_for(ticket)
+    if not isinstance(lc, Lifecycle):
+        raise ValidationError(
+            f"expected a Lifecycle, got {type(lc).__name__}", path="lifecycle"
+        )
     transition = lc.transition(ticket.status, name)
     if transition is None:
         raise InvalidTransition(
