@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk_fixtures import BRUSSELS, at, new_ticket
 from deskflow.errors import NaiveDatetimeError, ValidationError
 from deskflow.followup import (
     FollowUpOutcome,
@@ -27,29 +28,7 @@ from deskflow.parties import ContactWindow, Customer
 from deskflow.tickets import Incident, MakeCommitment, Status
 from deskflow.tickets.values import CommitmentKind, CommitmentStatus
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC = ZoneInfo("UTC")
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BRUSSELS)  # a Monday
-ALICE = Customer(id="c-alice", name="Alice", time_zone="Europe/Brussels")
-
-
-def at(minutes: float) -> datetime:
-    return T0 + timedelta(minutes=minutes)
-
-
-def new_ticket(**kw: Any) -> Incident:
-    fields: dict[str, Any] = {
-        "summary": "Printer not responding",
-        "customer": ALICE,
-        "at": T0,
-        "actor": "a-sam",
-        "owner": "a-sam",
-        "group": "service-desk",
-        "category": "printing",
-        "id": "t-1",
-    }
-    fields.update(kw)
-    return Incident.open(**fields)
 
 
 def resolved(**kw: Any) -> Incident:

@@ -11,14 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk_fixtures import ALICE, BRUSSELS, FULL, at, new_ticket
 from deskflow.calendars import BusinessCalendar
 from deskflow.errors import IncompleteHandoff, InvalidTransition, ValidationError
-from deskflow.parties import Customer
 from deskflow.serialization import from_dict, make_converter, to_dict
 from deskflow.tickets import (
     BusinessContext,
     ConductKind,
-    ErrorMessage,
     EscalationKind,
     HoldReason,
     Incident,
@@ -57,37 +56,6 @@ from deskflow.tiers import (
     notices_since,
     steps_taken,
 )
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BRUSSELS)  # a Monday
-ALICE = Customer(id="c-alice", name="Alice", time_zone="Europe/Brussels")
-
-FULL = Handoff(
-    contact_verified=True,
-    contact="+32 2 555 0101",
-    steps_taken=(Step(action="power-cycled the printer", outcome=StepOutcome.FAILED),),
-    error_messages=(ErrorMessage(text="0x00000709"),),
-    no_article_applies=True,
-)
-
-
-def at(minutes: float) -> datetime:
-    return T0 + timedelta(minutes=minutes)
-
-
-def new_ticket(**kw: Any) -> Incident:
-    fields: dict[str, Any] = {
-        "summary": "Printer not responding",
-        "customer": ALICE,
-        "at": T0,
-        "actor": "a-sam",
-        "owner": "a-sam",
-        "group": "service-desk",
-        "category": "printing",
-        "id": "t-1",
-    }
-    fields.update(kw)
-    return Incident.open(**fields)
 
 
 def rules_of(advice: tuple[Advice, ...]) -> list[str]:

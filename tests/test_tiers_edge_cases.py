@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desk_fixtures import BRUSSELS, FULL, T0, at, new_ticket
 from deskflow.errors import DeskflowError, NaiveDatetimeError, ValidationError
-from deskflow.parties import Customer
 from deskflow.priority import (
     DEFAULT_MATRIX,
     Impact,
@@ -24,7 +24,6 @@ from deskflow.priority import (
 )
 from deskflow.serialization import dumps, loads
 from deskflow.tickets import (
-    ErrorMessage,
     EscalationKind,
     Incident,
     Note,
@@ -35,7 +34,6 @@ from deskflow.tiers import (
     DEFAULT_ESCALATION_POLICY,
     CustomerNotice,
     EscalationPolicy,
-    Handoff,
     InternalNotice,
     NoticeKind,
     RepeatedReopens,
@@ -51,36 +49,6 @@ from deskflow.tiers import (
     notices_since,
     steps_taken,
 )
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=BRUSSELS)  # a Monday
-ALICE = Customer(id="c-alice", name="Alice", time_zone="Europe/Brussels")
-FULL = Handoff(
-    contact_verified=True,
-    contact="+32 2 555 0101",
-    steps_taken=(Step(action="power-cycled the printer", outcome=StepOutcome.FAILED),),
-    error_messages=(ErrorMessage(text="0x00000709"),),
-    no_article_applies=True,
-)
-
-
-def at(minutes: float) -> datetime:
-    return T0 + timedelta(minutes=minutes)
-
-
-def new_ticket(**kw: Any) -> Incident:
-    fields: dict[str, Any] = {
-        "summary": "Printer not responding",
-        "customer": ALICE,
-        "at": T0,
-        "actor": "a-sam",
-        "owner": "a-sam",
-        "group": "service-desk",
-        "category": "printing",
-        "id": "t-1",
-    }
-    fields.update(kw)
-    return Incident.open(**fields)
 
 
 def with_steps(ticket: Incident, minutes: float, *steps: Step) -> Incident:
