@@ -575,3 +575,31 @@ def test_a_note_guard_reads_the_kind_as_documents_give_it() -> None:
     with pytest.raises(LifecycleDefinitionError) as info:
         RequireNote(kind="poem")
     assert info.value.path == "kind"
+
+
+@pytest.mark.parametrize("ticket_id", ["\ud800", "inc-\udfff-1", None, 42])
+def test_a_reference_is_only_derived_from_an_id_that_is_text(ticket_id: Any) -> None:
+    from deskflow.tickets import make_reference
+
+    with pytest.raises(ValidationError) as info:
+        make_reference(TicketKind.INCIDENT, ticket_id)
+    assert info.value.path == "id"
+
+
+def test_open_refuses_an_id_with_a_lone_surrogate() -> None:
+    with pytest.raises(ValidationError) as info:
+        incident(id="\ud800")
+    assert info.value.path == "id"
+
+
+@given(ticket_id=st.text(min_size=1).filter(str.strip))
+def test_any_encodable_id_gets_a_reference_a_person_can_read_out(
+    ticket_id: str,
+) -> None:
+    from deskflow.tickets import make_reference
+
+    reference = make_reference(TicketKind.PROBLEM, ticket_id)
+    prefix, first, second = reference.split("-")
+    assert prefix == "PRB"
+    assert len(first) == len(second) == 4
+    assert not set(first + second) & set("ILOU")

@@ -96,7 +96,15 @@ def make_reference(kind: TicketKind, ticket_id: str) -> str:
     >>> make_reference(TicketKind.INCIDENT, "2f1c9e0a7b6d4c3e8f9a0b1c2d3e4f50")
     'INC-51S4-1RH1'
     """
-    number = int(uuid.uuid5(uuid.NAMESPACE_OID, ticket_id).hex[:10], 16)
+    try:
+        digest = uuid.uuid5(uuid.NAMESPACE_OID, ticket_id)
+    except (TypeError, AttributeError, UnicodeEncodeError):
+        # a lone surrogate cannot be encoded, nor can a non-string be hashed
+        raise ValidationError(
+            f"a ticket id is text that can be encoded as UTF-8, got {ticket_id!r}",
+            path="id",
+        ) from None
+    number = int(digest.hex[:10], 16)
     chars = "".join(_CROCKFORD[(number >> (5 * i)) & 31] for i in reversed(range(8)))
     return f"{kind.prefix}-{chars[:4]}-{chars[4:]}"
 
