@@ -28,6 +28,7 @@ from deskflow.tickets import (
     HandoffPart,
     HoldReason,
     Lifecycle,
+    LinkRelation,
     RequestType,
     Status,
     TicketKind,
@@ -603,3 +604,14 @@ def test_any_encodable_id_gets_a_reference_a_person_can_read_out(
     assert prefix == "PRB"
     assert len(first) == len(second) == 4
     assert not set(first + second) & set("ILOU")
+
+
+@given(st.sampled_from(list(LinkRelation)))
+def test_a_ticket_cannot_be_linked_to_itself(relation: LinkRelation) -> None:
+    ticket = Incident.open(
+        summary="printer", customer=Customer(id="c-1", name="Ann"), at=T0, actor="a-1"
+    )
+    with pytest.raises(ValidationError) as info:
+        ticket.link(relation=relation, other_id=ticket.id, at=T0, actor="a-1")
+    assert info.value.path == "other_id"
+    assert ticket.link(relation=relation, other_id="p-1", at=T0, actor="a-1").links

@@ -790,9 +790,16 @@ class Ticket:
     ) -> T:
         """Record a link to another ticket (see :func:`deskflow.tickets.link_tickets` for both sides).
 
+        A ticket cannot be linked to itself.
+
         >>> _demo_ticket().link(relation=LinkRelation.CAUSED_BY, other_id="p-1", at=_T0,
         ...     actor="a-1").linked(LinkRelation.CAUSED_BY)
         ('p-1',)
+        >>> _demo_ticket().link(relation=LinkRelation.RELATED, other_id="t-demo", at=_T0,
+        ...     actor="a-1")
+        Traceback (most recent call last):
+        ...
+        deskflow.errors.ValidationError: other_id: a ticket cannot be linked to itself
         """
         return handle(
             self,
@@ -1118,6 +1125,10 @@ def _decide(
     if isinstance(c, cmd.Cancel):
         return [ev.Cancelled(**base, reason=c.reason)]
     if isinstance(c, cmd.Link):
+        if c.other_id == ticket.id:
+            raise ValidationError(
+                "a ticket cannot be linked to itself", path="other_id"
+            )
         return [ev.Linked(**base, relation=c.relation, other_id=c.other_id)]
     if isinstance(c, cmd.RecordKnownError):
         if ticket.kind is not TicketKind.PROBLEM:
