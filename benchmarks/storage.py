@@ -249,15 +249,22 @@ def main() -> None:
             conn.execute("COMMIT")
 
         # For reading the result, not a goal: the statements one save runs
-        # (head UPDATE, event, search text), replayed with raw sqlite3 on a
-        # ticket of the raw file. What a save costs beyond this is Python.
+        # (head UPDATE with its history check, event, search text), replayed
+        # with raw sqlite3 on a ticket of the raw file. What a save costs
+        # beyond this is Python.
         replay_id = "t-0000002"
         head = conn.execute(
             f"SELECT {sqlite_backend._HEAD_COLUMNS} FROM tickets WHERE id = ?",
             (replay_id,),
         ).fetchone()
         replay_sql, set_values, other_values = sqlite_backend._GUESSES[0]
-        replay = {"version": head[13], "at": head[12]}
+        replay: dict[str, Any] = {"version": head[13], "at": head[12]}
+        # the stored last event's text: the head UPDATE checks the save
+        # continues it (a ticket built on another history changes no row)
+        replay["last"] = conn.execute(
+            "SELECT data FROM events WHERE ticket_id = ? AND seq = ?",
+            (replay_id, head[13]),
+        ).fetchone()[0]
         note_row = store._event_rows(short[1], short[0].version)[0][0]
 
         def raw_save_statements(text: bool = True) -> None:
@@ -265,7 +272,14 @@ def main() -> None:
             new = (*head[3:11], at, version + 1)
             conn.execute("BEGIN IMMEDIATE")
             cursor = conn.execute(
-                replay_sql, (*set_values(new), replay_id, version, *other_values(new))
+                replay_sql,
+                (
+                    *set_values(new),
+                    replay_id,
+                    version,
+                    *other_values(new),
+                    replay["last"],
+                ),
             )
             assert cursor.rowcount == 1
             conn.execute(
@@ -275,7 +289,7 @@ def main() -> None:
             if text:
                 conn.execute(sqlite_backend._INSERT_TEXT, (replay_id, "update 0"))
             conn.execute("COMMIT")
-            replay.update(version=version + 1, at=at)
+            replay.update(version=version + 1, at=at, last=note_row[4])
 
         t5s, t500s, raws, replays, minimal = [], [], [], [], []
         for k in range(saves):
