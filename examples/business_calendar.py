@@ -29,7 +29,8 @@ def main() -> None:
     print(desk)
     print()
 
-    # A customer writes late on Friday afternoon (the time arrives in UTC).
+    # A customer writes late on Friday morning, half an hour before the team
+    # afternoon closes the desk (the time arrives in UTC).
     received = datetime(2026, 3, 27, 10, 30, tzinfo=timezone.utc)
     print(
         f"received             {received.astimezone(desk.tzinfo):%a %Y-%m-%d %H:%M %Z}"
