@@ -129,7 +129,7 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text) if isinstance(text, str) else None
     if match is None or text in ("P", "-P") or text.endswith("T"):
         raise ValidationError(
-            f"not an ISO 8601 duration of days/hours/minutes/seconds: {text!r} (e.g. 'PT4H')"
+            f"not an ISO 8601 duration of weeks/days/hours/minutes/seconds: {text!r} (e.g. 'PT4H')"
         )
     parts = match.groupdict()
     fraction = (parts["fraction"] or "").ljust(6, "0")
