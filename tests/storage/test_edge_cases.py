@@ -541,3 +541,27 @@ def test_a_file_uri_to_a_file_that_is_not_sqlite_is_refused_untouched(
     with pytest.raises(StorageError, match="not an SQLite database"):
         SQLiteStore(uri)
     assert path.read_bytes() == b"not a database"
+
+
+def test_a_saved_timeline_with_an_instant_out_of_order_reads_back(
+    store: TicketStore,
+) -> None:
+    # Ticket.from_events now refuses time running backwards; a timeline
+    # saved before that check (a back-dated import) must still be read,
+    # listed and exported, as it was saved.
+    from deskflow.errors import TimeOrderError
+    from deskflow.tickets.model import _fold_events
+
+    t = with_notes(incident("t-1"), 2)
+    shuffled = (t.timeline[0], t.timeline[2], t.timeline[1])
+    assert shuffled[1].at > shuffled[2].at
+    with pytest.raises(TimeOrderError):
+        Ticket.from_events(shuffled)
+    legacy = _fold_events(shuffled, check_order=False)
+    store.add(legacy)
+    store.add(incident("t-2"))
+    assert store.get("t-1") == legacy
+    assert store.timeline("t-1") == shuffled
+    assert {x.id for x in store.find(TicketQuery()).items} == {"t-1", "t-2"}
+    buffer = io.StringIO()
+    assert export_jsonl(store, buffer) == 2

@@ -87,7 +87,7 @@ from deskflow.storage._codec import event_codec
 from deskflow.storage.protocol import Order, Page, TicketQuery
 from deskflow.tickets import events as ev
 from deskflow.tickets.events import Event
-from deskflow.tickets.model import Ticket
+from deskflow.tickets.model import Ticket, _fold_events
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -614,8 +614,10 @@ class SQLiteStore:
 
     def _fold(self, rows: Sequence[tuple[str]] | Iterable[str]) -> Ticket:
         structure = self._structure_event
-        return Ticket.from_events(
-            [structure(r if isinstance(r, str) else r[0]) for r in rows]
+        # Not the order check of Ticket.from_events: what was saved reads back.
+        return _fold_events(
+            [structure(r if isinstance(r, str) else r[0]) for r in rows],
+            check_order=False,
         )
 
     @staticmethod

@@ -351,50 +351,7 @@ class Ticket:
         >>> Ticket.from_events(t.timeline) == t
         True
         """
-        try:
-            iterator = iter(events)
-        except TypeError:
-            raise ValidationError(
-                f"expected an iterable of events, got {type(events).__name__}",
-                path="timeline",
-            ) from None
-        first = next(iterator, None)
-        if not isinstance(first, ev.Opened):
-            raise ValidationError(
-                "a timeline starts with an 'opened' event", path="timeline[0]"
-            )
-        cls, fields = _opened_fields(first)
-        # Fold into a plain namespace and build the value once, at the end:
-        # building the opened ticket, or evolving a frozen ticket per event,
-        # would validate every field each time.
-        state = SimpleNamespace(**{**_init_defaults(cls), **fields})
-        timeline: list[ev.Event] = [first]
-        last = first.at.astimezone(_tz.utc)
-        for event in iterator:
-            # O(1) checks per event: the facts must form a timeline.
-            if not isinstance(event, ev.EventBase) or isinstance(event, ev.Opened):
-                what = (
-                    "a second 'opened' event"
-                    if isinstance(event, ev.Opened)
-                    else type(event).__name__
-                )
-                raise ValidationError(
-                    f"expected an event after the opening, got {what}",
-                    path=f"timeline[{len(timeline)}]",
-                )
-            instant = event.at.astimezone(_tz.utc)
-            if instant < last:
-                raise TimeOrderError(
-                    f"{event.at.isoformat()} is before the previous event at "
-                    f"{timeline[-1].at.isoformat()}; time never runs backwards on a "
-                    "timeline",
-                    path=f"timeline[{len(timeline)}]",
-                )
-            last = instant
-            vars(state).update(_changes(state, event))
-            timeline.append(event)
-        state.timeline = tuple(timeline)
-        return cls(**vars(state))
+        return _fold_events(events, check_order=True)
 
     # -- the engine, as methods ---------------------------------------------
 
@@ -1396,3 +1353,56 @@ def _demo_ticket() -> Incident:
 
 
 _ = timedelta
+
+
+def _fold_events(events: Iterable[ev.Event], *, check_order: bool) -> Ticket:
+    """:meth:`Ticket.from_events`; stores read with ``check_order=False``.
+
+    A store must read back whatever it saved: a timeline saved before the
+    order check existed may have an instant out of order, and is still
+    folded, as it was then.
+    """
+    try:
+        iterator = iter(events)
+    except TypeError:
+        raise ValidationError(
+            f"expected an iterable of events, got {type(events).__name__}",
+            path="timeline",
+        ) from None
+    first = next(iterator, None)
+    if not isinstance(first, ev.Opened):
+        raise ValidationError(
+            "a timeline starts with an 'opened' event", path="timeline[0]"
+        )
+    cls, fields = _opened_fields(first)
+    # Fold into a plain namespace and build the value once, at the end:
+    # building the opened ticket, or evolving a frozen ticket per event,
+    # would validate every field each time.
+    state = SimpleNamespace(**{**_init_defaults(cls), **fields})
+    timeline: list[ev.Event] = [first]
+    last = first.at.astimezone(_tz.utc)
+    for event in iterator:
+        # O(1) checks per event: the facts must form a timeline.
+        if not isinstance(event, ev.EventBase) or isinstance(event, ev.Opened):
+            what = (
+                "a second 'opened' event"
+                if isinstance(event, ev.Opened)
+                else type(event).__name__
+            )
+            raise ValidationError(
+                f"expected an event after the opening, got {what}",
+                path=f"timeline[{len(timeline)}]",
+            )
+        instant = event.at.astimezone(_tz.utc)
+        if check_order and instant < last:
+            raise TimeOrderError(
+                f"{event.at.isoformat()} is before the previous event at "
+                f"{timeline[-1].at.isoformat()}; time never runs backwards on a "
+                "timeline",
+                path=f"timeline[{len(timeline)}]",
+            )
+        last = instant
+        vars(state).update(_changes(state, event))
+        timeline.append(event)
+    state.timeline = tuple(timeline)
+    return cls(**vars(state))
