@@ -131,6 +131,8 @@ class MemoryStore:
                 raise ConcurrencyConflict(
                     ticket.id, expected=expected_version, actual=stored.version
                 )
+            # Linear in the history (fast where the events are the very
+            # objects stored): the reference backend checks it all.
             if stored.timeline != ticket.timeline[:expected_version]:
                 # Not built on the stored history: refuse rather than drop
                 # the stored events (or, with no new events, the ticket's).
