@@ -323,6 +323,7 @@ def test_easter_offsets_reach_both_ends_of_easters_year() -> None:
 # would close nothing, and dateutil only finds that out by reading the rule up
 # to the year 9999, which took seconds the first time a calendar needed it.
 NEVER_MATCHING = [
+    ("FREQ=MONTHLY;BYDAY=53SA", date(2026, 1, 1)),  # no month has a 53rd Saturday
     ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2026, 1, 1)),  # no 30 February
     ("FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4", date(2026, 1, 1)),  # April has 30 days
     ("FREQ=YEARLY;BYMONTHDAY=-31;BYMONTH=4,6,9,11", date(2026, 1, 1)),

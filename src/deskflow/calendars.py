@@ -624,7 +624,13 @@ class Closure:
         _check_readable(parts)
         first = max(self.start, date(_MIN_YEAR, 1, 1))
         low = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
-        if not _has_date(parsed, parts, dtstart, low):
+        try:
+            matches = _has_date(parsed, parts, dtstart, low)
+        except IndexError:
+            # dateutil fails so on an ordinal no period holds (BYDAY=53SA in
+            # a month): a rule that never matches, refused as one
+            matches = False
+        if not matches:
             raise ValidationError(
                 f"the rule never matches: it picks no date from {first.isoformat()} "
                 f"to the end of {_MAX_YEAR} ({_RANGE_TEXT}), so the closure would "
