@@ -127,8 +127,8 @@ def test_saving_an_unknown_ticket_is_ticket_not_found() -> None:
 
 def test_a_failed_statement_rolls_the_save_back(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "desk.db")
-    t = incident("t-1")
-    store.add(t)
+    store.add(incident("t-1"))
+    t = store.get("t-1")  # read through the store: the save checks in constant time
     head = stored_head(store, "t-1")
     # An event row already at the next seq: the insert fails after the head
     # update, and the whole save must be undone.
@@ -160,3 +160,19 @@ def test_the_head_keeps_up_over_many_saves() -> None:
     assert store.get("t-1") == t
     assert store.count(TicketQuery(updated_from=t.updated_at)) == 1
     assert t.updated_at > T0
+
+
+def test_a_ticket_rebuilt_elsewhere_saves_after_a_full_history_check() -> None:
+    # A ticket that went through JSON holds new event objects: the store does
+    # not know them, compares the whole stored history, and accepts.
+    from deskflow.serialization import dumps, loads
+    from deskflow.tickets.model import Ticket
+
+    store = SQLiteStore(":memory:")
+    store.add(with_notes(incident("t-1"), 3))
+    read = loads(dumps(store.get("t-1")), Ticket)
+    assert read.timeline[-1] is not store.get("t-1").timeline[-1]
+    new = with_notes(read, 1, text="from elsewhere")
+    store.save(new, expected_version=read.version)
+    assert store.get("t-1") == new
+    assert store.timeline("t-1") == new.timeline

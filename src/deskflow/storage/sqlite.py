@@ -397,10 +397,11 @@ class SQLiteStore:
         )
         self._lock = threading.RLock()
         self._closed = False
-        # Per ticket id, the last event this store wrote or read and its row
-        # text: a save built on it need not encode it again for the check
-        # that the ticket continues the stored history. Only a cache: a
-        # miss costs one encoding, and an entry is right for its own object.
+        # Per ticket id (the 4,096 last used), the last event this store
+        # wrote or read and its row text: a save whose ticket holds that very
+        # event continues the stored history, checked in constant time. Only
+        # a cache: a miss compares the whole stored history (linear), and an
+        # entry is right for its own object.
         self._known_last: dict[str, tuple[Event, str]] = {}
         self._want_full_text = full_text
         self._structure_event = self._make_event_structurer()
@@ -608,8 +609,9 @@ class SQLiteStore:
     def _remember(self, ticket_id: str, event: Event, data: str) -> None:
         """Keep ``data``, the row text of ``event``, as the ticket's known last event."""
         known = self._known_last
-        if len(known) >= _KNOWN_LAST and ticket_id not in known:
-            known.clear()
+        known.pop(ticket_id, None)  # re-inserted last: the dict keeps use order
+        if len(known) >= _KNOWN_LAST:
+            del known[next(iter(known))]  # the least recently remembered
         known[ticket_id] = (event, data)
 
     def _fold(self, rows: Sequence[tuple[str]] | Iterable[str]) -> Ticket:
@@ -681,11 +683,13 @@ class SQLiteStore:
         links: list[tuple[str, str, str]] = []
         texts: list[tuple[str, str]] = []
         batch: list[Ticket] = []
+        lasts: list[str] = []
         for i, ticket in enumerate(tickets):
             t = c.check_ticket(ticket, f"tickets[{i}]")
             batch.append(t)
             heads.append(self._head(t))
             rows, new_links = self._event_rows(t, 0)
+            lasts.append(rows[-1][4])
             events.extend(rows)
             links.extend(new_links)
             texts.append((t.id, _fold_text(c.searchable_texts(t))))
@@ -702,6 +706,10 @@ class SQLiteStore:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise DuplicateTicket(self._first_duplicate(batch)) from exc.__cause__
             raise
+        # the tickets' last events, so that saves built on them check in
+        # constant time (the last _KNOWN_LAST of a bulk import stay)
+        for t, data in zip(batch[-_KNOWN_LAST:], lasts[-_KNOWN_LAST:], strict=True):
+            self._remember(t.id, t.timeline[-1], data)
         return len(batch)
 
     def _first_duplicate(self, batch: Sequence[Ticket]) -> str:
@@ -755,20 +763,21 @@ class SQLiteStore:
         sql, set_values, other_values = _GUESSES[
             any(e.status is not None for e in new_events)
         ]
-        # The stored last event as this ticket has it: the save continues the
-        # stored history only if the two are the same event.
+        # The save must continue the stored history. A ticket built on one
+        # this store read or wrote holds the very event object it remembers
+        # at that version: the checked UPDATE then compares the stored last
+        # event's text, in constant time. Any other ticket is compared with
+        # the whole stored history first (below, inside the transaction).
         previous = ticket.timeline[expected_version - 1]
         known = self._known_last.get(ticket.id)
-        if known is not None and known[0] is previous:
-            last = known[1]
-        else:
-            last = self._unstructure_event(previous)
+        last: str | None = (
+            known[1] if known is not None and known[0] is previous else None
+        )
         guess = (
             *set_values(new),
             ticket.id,
             expected_version,
             *other_values(new),
-            last,
         )
         # One transaction, written out rather than through _write: a save is
         # the hot path, and its statements go through one reused cursor.
@@ -781,9 +790,11 @@ class SQLiteStore:
                     # BEGIN inside the try: an interrupt raised as it returns
                     # must not leave the write transaction (and lock) open.
                     cur.execute("BEGIN IMMEDIATE")
+                    if last is None:
+                        last = self._check_history(cur, ticket, expected_version)
                     # First guess which columns changed; the checked UPDATE
                     # touches no row when the guess or the version is wrong.
-                    cur.execute(sql, guess)
+                    cur.execute(sql, (*guess, last))
                     if cur.rowcount != 1:
                         self._update_head(cur, ticket, expected_version, new, last)
                     if len(rows) == 1:
@@ -812,6 +823,8 @@ class SQLiteStore:
         the ticket holds events the store does not (they would be lost).
         """
         ticket_id = ticket.id
+        known = self._known_last.get(ticket_id)
+        remembered = known is not None and known[0] is ticket.timeline[-1]
 
         def read(conn: sqlite3.Connection) -> tuple[Any, Any]:
             head = conn.execute(
@@ -826,13 +839,43 @@ class SQLiteStore:
         found, stored = self._read(f"saving ticket {ticket_id!r}", read)
         if found is None:
             raise TicketNotFound(ticket_id)
-        if found[0] != expected_version or (
-            stored is None
-            or self._structure_event(stored[0]) != ticket.timeline[expected_version - 1]
-        ):
+        if found[0] != expected_version or stored is None:
             raise ConcurrencyConflict(
                 ticket_id, expected=expected_version, actual=found[0]
             )
+        if remembered and known is not None and stored[0] == known[1]:
+            return
+        self._read(
+            f"saving ticket {ticket_id!r}",
+            lambda conn: self._check_history(conn.cursor(), ticket, expected_version),
+        )
+
+    def _check_history(
+        self, cur: sqlite3.Cursor, ticket: Ticket, expected_version: int
+    ) -> str:
+        """The stored last event's text, once the stored history is the ticket's.
+
+        ``TicketNotFound``, or ``ConcurrencyConflict`` when the store holds
+        another number of events or other events than the ticket's first
+        ``expected_version`` (each compared as text, then as an event).
+        Linear in the history: for tickets this store did not read or write.
+        """
+        rows = cur.execute(
+            "SELECT data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket.id,)
+        ).fetchall()
+        if not rows:
+            raise TicketNotFound(ticket.id)
+        if len(rows) != expected_version:
+            raise ConcurrencyConflict(
+                ticket.id, expected=expected_version, actual=len(rows)
+            )
+        unstructure, structure = self._unstructure_event, self._structure_event
+        for (data,), event in zip(rows, ticket.timeline, strict=False):
+            if data != unstructure(event) and structure(data) != event:
+                raise ConcurrencyConflict(
+                    ticket.id, expected=expected_version, actual=len(rows)
+                )
+        return str(rows[-1][0])
 
     def _update_head(
         self,

@@ -666,6 +666,29 @@ class StoreContract(unittest.TestCase):
         self.assertEqual(self.store.timeline("t-1"), anns.timeline)
         self.assertEqual(self.store.count(TicketQuery(assignee="bob")), 0)
 
+    def test_save_of_a_fork_ending_in_the_stored_last_event_is_refused(self) -> None:
+        # Ann and Bob both read version 1. Ann assigned and started work;
+        # Bob assigned himself and then recorded the very same start of work
+        # (same instant, actor and content) before adding a note. His fork's
+        # event at version 3 equals the stored one, but the history does not.
+        t1 = _open("t-1")
+        self.store.add(t1)
+        anns = t1.assign(assignee="ann", at=_h(1), actor="ann").start_work(
+            at=_h(2), actor=_ACTOR
+        )
+        self.store.save(anns, expected_version=1)
+        bobs = (
+            t1.assign(assignee="bob", at=_h(1), actor="bob")
+            .start_work(at=_h(2), actor=_ACTOR)
+            .add_note(_note("bob was here", _h(3), "bob"))
+        )
+        self.assertEqual(bobs.timeline[2], anns.timeline[2])
+        with self.assertRaises(ConcurrencyConflict):
+            self.store.save(bobs, expected_version=3)
+        self.assertEqual(self.store.get("t-1"), anns)
+        self.assertEqual(self.store.timeline("t-1"), anns.timeline)
+        self.assertEqual(self.store.count(TicketQuery(assignee="bob")), 0)
+
     def test_save_of_a_fork_without_new_events_is_refused(self) -> None:
         # Bob read version 1 and assigned; Ann saved version 2 meanwhile. Bob's
         # ticket is at version 2 too: saving it as version 2 has no new
