@@ -39,9 +39,11 @@ version = ?``, every column it does not set already equal to its new
 value, and the stored last event the ticket's event at that version, so
 that the ticket continues the stored history); only when that matches no
 row does it read the head to tell a conflict from a missing ticket, or to
-set the other columns that changed. The store keeps the text of the last
-event it wrote or read for each ticket, so a ticket read or saved through
-it is not encoded again for that check.
+set the other columns that changed. The store remembers the last event it
+wrote or read for each ticket (the 4,096 used last): a ticket that holds
+that very event object was built on the stored history, and its save is
+checked in constant time. Any other ticket (rebuilt from JSON, or read by
+another store) is first compared with the whole stored history.
 
 >>> from datetime import datetime, timezone
 >>> from deskflow import Customer, Incident
@@ -732,11 +734,12 @@ class SQLiteStore:
 
         The version is checked inside the write transaction: if another
         thread or process saved first, ``ConcurrencyConflict`` and nothing
-        is written. The ticket must continue the stored history: its event
-        at ``expected_version`` must be the stored last event (one indexed
-        lookup, whatever the history's length), or ``ConcurrencyConflict``.
-        A ticket with no events after ``expected_version`` has nothing to
-        save: its version is checked and nothing is written.
+        is written. The ticket must continue the stored history, or
+        ``ConcurrencyConflict``: checked in constant time for a ticket built
+        on one this store read, added or saved, and against every stored
+        event for any other ticket. A ticket with no events after
+        ``expected_version`` has nothing to save: it is checked the same way
+        and nothing is written.
 
         >>> from deskflow.tickets.model import _demo_ticket, _T0
         >>> store = SQLiteStore(":memory:")
@@ -819,8 +822,9 @@ class SQLiteStore:
         """``TicketNotFound`` or ``ConcurrencyConflict`` unless ``ticket`` is the stored one.
 
         For a save with no new events: the stored version must be
-        ``expected_version`` and the stored last event the ticket's last, or
-        the ticket holds events the store does not (they would be lost).
+        ``expected_version`` and the stored history the ticket's (in constant
+        time for the event this store remembers), or the ticket holds events
+        the store does not (they would be lost).
         """
         ticket_id = ticket.id
         known = self._known_last.get(ticket_id)
