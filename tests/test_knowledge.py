@@ -202,7 +202,7 @@ def test_categories_that_are_not_text_are_refused_not_converted(
 ) -> None:
     with pytest.raises(ValidationError) as info:
         Article(id="KB-9", title="t", categories=categories)  # type: ignore[arg-type]
-    assert info.value.path.startswith("categories")
+    assert info.value.path.startswith("categories[")  # names the item
 
 
 def test_an_outdated_report_needs_an_aware_instant() -> None:

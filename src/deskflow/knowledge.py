@@ -63,11 +63,11 @@ def _positive_version(
 
 
 def _sorted_unique(value: object) -> object:
-    # Only text is sorted: anything else goes to the validator as it came.
-    if isinstance(value, (list, tuple, set, frozenset)) and all(
-        isinstance(v, str) for v in value
-    ):
-        return tuple(sorted(set(value)))
+    # Only text is sorted; other items go to the validator, which names them.
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if all(isinstance(v, str) for v in value):
+            return tuple(sorted(set(value)))
+        return tuple(value)
     return value
 
 
