@@ -25,6 +25,7 @@ from deskflow.followup import (
     send_status_update,
 )
 from deskflow.parties import ContactWindow, Customer
+from deskflow.sla import DEFAULT_POLICY
 from deskflow.tickets import Incident, MakeCommitment, Status
 from deskflow.tickets.values import CommitmentKind, CommitmentStatus
 
@@ -300,3 +301,69 @@ def test_agenda_items_come_overdue_first_then_by_due_time(
     keys = [(not i.overdue, i.due.astimezone(UTC)) for i in items]
     assert keys == sorted(keys)
     assert all(i.overdue == (i.due.astimezone(UTC) < at(now)) for i in items)
+
+
+# -- arguments that used to give an empty answer or a bare error ---------------------
+
+
+def promised(ticket: Incident, kind: CommitmentKind, *, due: datetime) -> Incident:
+    return ticket.handle(MakeCommitment(kind=kind, due=due), at=at(1), actor="a-sam")
+
+
+@pytest.mark.parametrize("kind", ["call_back", "CALL_BACK", 5])
+def test_open_commitments_refuses_a_kind_that_is_not_a_commitment_kind(
+    kind: Any,
+) -> None:
+    # A string never equals an enum member, so kind="call_back" used to
+    # return () even with a call-back open.
+    ticket = promised(new_ticket(), CommitmentKind.CALL_BACK, due=at(60))
+    with pytest.raises(ValidationError) as info:
+        open_commitments(ticket, kind=kind)
+    assert info.value.path == "kind"
+    assert "CommitmentKind.CALL_BACK" in str(info.value)
+
+
+@given(
+    st.lists(st.sampled_from(CommitmentKind), max_size=5),
+    st.sampled_from(CommitmentKind),
+)
+def test_open_commitments_of_a_kind_are_exactly_the_open_ones_of_that_kind(
+    kinds: list[CommitmentKind], wanted: CommitmentKind
+) -> None:
+    ticket = new_ticket()
+    for index, kind in enumerate(kinds):
+        ticket = promised(ticket, kind, due=at(60 + index))
+    found = open_commitments(ticket, kind=wanted)
+    assert [c.kind for c in found] == [wanted] * kinds.count(wanted)
+
+
+@pytest.mark.parametrize("after", [1, 1.5, "1 day", None])
+def test_a_follow_up_delay_must_be_a_timedelta(after: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        schedule_follow_up(resolved(), at=at(6), actor="a-sam", after=after)
+    assert info.value.path == "after"
+
+
+@pytest.mark.parametrize("agent", [None, "", "  ", 5])
+def test_agenda_refuses_an_agent_that_is_not_a_name(agent: Any) -> None:
+    # agent=None matched no commitment and no owner: an empty agenda.
+    ticket = promised(new_ticket(), CommitmentKind.CALL_BACK, due=at(60))
+    with pytest.raises(ValidationError) as info:
+        agenda([ticket], agent=agent, at=at(2))
+    assert info.value.path == "agent"
+
+
+@pytest.mark.parametrize("fraction", [1.01, 2, float("inf")])
+def test_agenda_refuses_a_warning_fraction_above_one_like_the_sla_policy(
+    fraction: float,
+) -> None:
+    with pytest.raises(ValidationError) as policy_info:
+        attrs.evolve(DEFAULT_POLICY, warn_at=fraction)
+    with pytest.raises(ValidationError) as info:
+        agenda([new_ticket()], agent="a-sam", at=at(1), warning_fraction=fraction)
+    assert info.value.path == "warning_fraction"
+    assert info.value.rule == policy_info.value.rule
+
+
+def test_agenda_accepts_a_warning_fraction_of_exactly_one() -> None:
+    assert agenda([new_ticket()], agent="a-sam", at=at(1), warning_fraction=1) == ()

@@ -251,6 +251,8 @@ def test_steps_taken_refuses_a_naive_instant() -> None:
         (lambda: SlaAtRisk(warning_fraction=math.nan), "warning_fraction"),
         (lambda: SlaAtRisk(warning_fraction="0.5"), "warning_fraction"),
         (lambda: SlaAtRisk(warning_fraction=True), "warning_fraction"),
+        # past 1 a clock is breached: it would never warn (SlaPolicy.warn_at agrees)
+        (lambda: SlaAtRisk(warning_fraction=1.5), "warning_fraction"),
         (lambda: SlaAtRisk(kind="functional"), "kind"),
         (lambda: RepeatedReopens(threshold=0), "threshold"),
         (lambda: RepeatedReopens(threshold="2"), "threshold"),

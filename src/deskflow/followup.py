@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from deskflow._validators import check_fraction, non_empty, text_items
+from deskflow._validators import non_empty, text_items
 from deskflow.calendars import BusinessCalendar
 from deskflow.clock import ensure_aware, to_utc
 from deskflow.errors import ValidationError
@@ -53,7 +53,12 @@ from deskflow.tickets.values import (
     CommitmentStatus,
     Status,
 )
-from deskflow.tiers import CustomerNotice, NoticeKind, readings
+from deskflow.tiers import (
+    CustomerNotice,
+    NoticeKind,
+    _check_warning_fraction,
+    readings,
+)
 
 __all__ = [
     "AgendaItem",
@@ -278,6 +283,16 @@ def commitment(ticket: Ticket, commitment_id: str) -> Commitment:
     )
 
 
+def _not_a_member(kind: type[enum.Enum], value: Any, extra: str = "") -> str:
+    """Name the members a value should have been; strings are never converted."""
+    members = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+    shown = f" {value!r}" if isinstance(value, str) else ""
+    return (
+        f"expected a {kind.__name__}{' ' + extra if extra else ''} ({members}), "
+        f"got {type(value).__name__}{shown}"
+    )
+
+
 def open_commitments(
     ticket: Ticket, *, kind: CommitmentKind | None = None
 ) -> tuple[Commitment, ...]:
@@ -286,7 +301,15 @@ def open_commitments(
     >>> from deskflow._demo import build_case
     >>> open_commitments(build_case())
     ()
+    >>> open_commitments(build_case(), kind="call_back")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: kind: expected a CommitmentKind or None (CommitmentKind.CALL_BACK, ...), got str 'call_back'
     """
+    if kind is not None and not isinstance(kind, CommitmentKind):
+        raise ValidationError(
+            _not_a_member(CommitmentKind, kind, "or None"), path="kind"
+        )
     found = [
         c for c in ticket.commitments if c.is_open and (kind is None or c.kind is kind)
     ]
@@ -579,6 +602,10 @@ def schedule_follow_up(
             path="status",
         )
     ensure_aware(at, "at")
+    if not isinstance(after, timedelta):
+        raise ValidationError(
+            f"expected a timedelta, got {type(after).__name__}", path="after"
+        )
     what = "; ".join(text_items(checks, "checks"))
     # Real elapsed time without a calendar: across a DST change, wall-clock
     # arithmetic (at + after) is off by the change.
@@ -762,7 +789,13 @@ def agenda(
     ensure_aware(at, "at")
     if not isinstance(horizon, timedelta) or horizon < timedelta(0):
         raise ValidationError("must be a duration of zero or more", path="horizon")
-    check_fraction(warning_fraction, "warning_fraction")
+    _check_warning_fraction(warning_fraction, "warning_fraction")
+    # None or "" would match no commitment and no owner: an empty agenda
+    # that looks like a free afternoon.
+    if not isinstance(agent, str) or not agent.strip():
+        raise ValidationError(
+            f"expected an agent id (a non-empty string), got {agent!r}", path="agent"
+        )
     if isinstance(tickets, Ticket) or not isinstance(tickets, Iterable):
         raise ValidationError(
             f"expected a collection of tickets, got {type(tickets).__name__}",

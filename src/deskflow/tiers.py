@@ -50,7 +50,6 @@ import attrs
 
 from deskflow._validators import (
     aware,
-    check_fraction,
     instance_of,
     non_empty,
     optional_aware,
@@ -632,6 +631,23 @@ class TierLimit:
             raise ValidationError("must be a positive duration", path="limit")
 
 
+def _check_warning_fraction(value: Any, path: str) -> None:
+    """Refuse a warning fraction outside (0, 1], as ``SlaPolicy.warn_at`` does.
+
+    A clock warns before it breaches: past 1 it is breached, so a larger
+    fraction would silently never warn.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(
+            f"expected a number, got {type(value).__name__}", path=path
+        )
+    if not 0 < value <= 1:  # also refuses NaN and infinity
+        raise ValidationError(
+            f"must be above 0 and at most 1 (a fraction of the target), got {value!r}",
+            path=path,
+        )
+
+
 def _check_limits(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     tuple_of(TierLimit)(instance, attribute, value)
     seen: set[Tier] = set()
@@ -722,7 +738,7 @@ class SlaAtRisk:
 
     @warning_fraction.validator
     def _fraction(self, attribute: attrs.Attribute[float], value: Any) -> None:
-        check_fraction(value, "warning_fraction")
+        _check_warning_fraction(value, "warning_fraction")
 
     def advise(self, ticket: Ticket, context: AdviceContext) -> tuple[Advice, ...]:
         """One advice per clock past the warning fraction (paused clocks are ignored)."""
