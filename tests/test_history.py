@@ -308,3 +308,57 @@ def test_a_customer_id_with_a_slash_is_named_whole() -> None:
     tickets = [incident(f"i-{n}", day(n), customer=who) for n in range(3)]
     (finding,) = detect_recurrence(tickets, at=day(3))
     assert "customer org/42 (printing)" in finding.suggestion
+
+
+# -- the wrong kind of argument names itself ---------------------------------------------
+
+
+def test_history_and_digest_need_a_ticket_not_its_id(store: MemoryStore) -> None:
+    # Both used to fail with a bare AttributeError on 'str'.
+    with pytest.raises(ValidationError) as info:
+        history_for(store, "i-1")  # type: ignore[arg-type]
+    assert info.value.path == "ticket"
+    assert "store.get('i-1')" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        digest("i-1")  # type: ignore[arg-type]
+    assert info.value.path == "ticket"
+    with pytest.raises(ValidationError) as info:
+        recurrence_for(store, "i-1", at=day(20))  # type: ignore[arg-type]
+    assert info.value.path == "ticket"
+
+
+@pytest.mark.parametrize("bad", [None, "sqlite://:memory:", [incident("i-9", T0)]])
+def test_readers_of_a_store_refuse_what_is_not_one(bad: Any) -> None:
+    today = incident("i-9", day(20), asset=UNIT)
+    for read in (
+        lambda: history_for(bad, today),
+        lambda: recurrence_for(bad, today, at=day(20)),
+        lambda: previous_cases(bad, customer_id="c-alice"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            read()
+        assert info.value.path == "store"
+
+
+def test_detect_recurrence_reads_tickets_not_a_store(store: MemoryStore) -> None:
+    # A store is not iterable: this used to be a bare TypeError.
+    with pytest.raises(ValidationError) as info:
+        detect_recurrence(store, at=day(20))  # type: ignore[arg-type]
+    assert info.value.path == "tickets"
+    assert "iter_all()" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        detect_recurrence(incident("i-9", T0), at=day(20))  # type: ignore[arg-type]
+    assert info.value.path == "tickets"
+    with pytest.raises(ValidationError) as info:
+        detect_recurrence([incident("i-9", T0), "i-1"], at=day(20))  # type: ignore[list-item]
+    assert info.value.path == "tickets[1]"
+
+
+@given(st.integers(min_value=0, max_value=6))
+def test_a_store_and_its_tickets_give_the_same_findings(returns: int) -> None:
+    s = MemoryStore()
+    for n in range(returns):
+        s.add(incident(f"i-{n}", day(n), asset=UNIT))
+    assert detect_recurrence(s.iter_all(), at=day(10)) == detect_recurrence(
+        list(s.iter_all()), at=day(10)
+    )

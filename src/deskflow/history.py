@@ -45,6 +45,33 @@ __all__ = [
 ]
 
 
+def _check_store(store: object) -> None:
+    """Refuse what is not a ticket store (a URL, a list of tickets, None)."""
+    if not isinstance(store, TicketStore):
+        hint = (
+            "; open one first: deskflow.storage.open_store(url)"
+            if isinstance(store, str)
+            else "; add tickets held in memory to a deskflow.storage.MemoryStore"
+            if isinstance(store, Iterable)
+            else ""
+        )
+        raise ValidationError(
+            f"expected a ticket store (a TicketStore), got {type(store).__name__}{hint}",
+            path="store",
+        )
+
+
+def _check_ticket(ticket: object) -> None:
+    """Refuse what is not a ticket, with a hint when it is a ticket id."""
+    if not isinstance(ticket, Ticket):
+        hint = (
+            f"; load it first: store.get({ticket!r})" if isinstance(ticket, str) else ""
+        )
+        raise ValidationError(
+            f"expected a Ticket, got {type(ticket).__name__}{hint}", path="ticket"
+        )
+
+
 def previous_cases(
     store: TicketStore,
     *,
@@ -71,6 +98,7 @@ def previous_cases(
     ...
     deskflow.errors.ValidationError: customer_id: give a customer id, an asset serial, or both
     """
+    _check_store(store)
     if customer_id is None and asset_serial is None:
         raise ValidationError(
             "give a customer id, an asset serial, or both", path="customer_id"
@@ -128,7 +156,13 @@ def history_for(store: TicketStore, ticket: Ticket, *, limit: int = 10) -> CaseH
     >>> from deskflow._demo import build_case
     >>> history_for(MemoryStore(), build_case()).is_empty
     True
+    >>> history_for(MemoryStore(), "inc-1")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: ticket: expected a Ticket, got str; load it first: store.get('inc-1')
     """
+    _check_store(store)
+    _check_ticket(ticket)
     customer = previous_cases(
         store,
         customer_id=ticket.customer.id,
@@ -196,6 +230,7 @@ def digest(ticket: Ticket) -> CaseDigest:
     >>> digest(build_case()).status
     'closed'
     """
+    _check_ticket(ticket)
     steps: list[Step] = []
     errors: list[ErrorMessage] = []
     for note in ticket.notes:
@@ -364,12 +399,27 @@ def detect_recurrence(
     ()
     """
     ensure_aware(at, "at")
+    if isinstance(tickets, (Ticket, TicketStore)) or not isinstance(tickets, Iterable):
+        hint = (
+            "; pass store.iter_all(), or use recurrence_for(store, ticket, at=...)"
+            if isinstance(tickets, TicketStore)
+            else ""
+        )
+        raise ValidationError(
+            f"expected a collection of tickets, got {type(tickets).__name__}{hint}",
+            path="tickets",
+        )
     rules = policy or RecurrencePolicy()
     end = to_utc(at)
     start = _window_start(end, rules.window)
     groups: dict[tuple[RecurrenceBasis, str], list[Ticket]] = {}
     seen: set[str] = set()
-    for ticket in tickets:
+    for index, ticket in enumerate(tickets):
+        if not isinstance(ticket, Ticket):
+            raise ValidationError(
+                f"expected a Ticket, got {type(ticket).__name__}",
+                path=f"tickets[{index}]",
+            )
         if ticket.kind is not TicketKind.INCIDENT or ticket.id in seen:
             continue
         seen.add(ticket.id)
@@ -442,6 +492,8 @@ def recurrence_for(
     >>> recurrence_for(MemoryStore(), build_case(), at=build_case().closed_at)
     ()
     """
+    _check_store(store)
+    _check_ticket(ticket)
     ensure_aware(at, "at")
     rules = policy or RecurrencePolicy()
     candidates: dict[str, Ticket] = {ticket.id: ticket}
