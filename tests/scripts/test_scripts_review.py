@@ -602,3 +602,25 @@ def test_findings_and_policy_round_trip() -> None:
     assert deskflow.from_dict(data, ReviewPolicy) == policy
     with pytest.raises(ValidationError, match="unknown rule"):
         deskflow.from_dict({"disabled": ["nope"]}, ReviewPolicy)
+
+
+def test_previous_calls_must_be_a_collection_of_calls() -> None:
+    # One call instead of a collection used to be a bare TypeError ("'Call'
+    # object is not iterable"); a string would be read letter by letter.
+    from deskflow.scripts import known_facts, tried_actions
+
+    earlier = Call.start(id="c0", at=T0 - timedelta(days=1), agent="a")
+    call = make(())
+    for read in (
+        lambda bad: review(call, DEFAULT_SCRIPT, previous_calls=bad),
+        lambda bad: known_facts(None, bad),
+        lambda bad: tried_actions(None, bad),
+    ):
+        with pytest.raises(ValidationError) as info:
+            read(earlier)
+        assert info.value.path == "previous_calls"
+        assert "wrap it in a tuple" in str(info.value)
+        for bad in ("c0", 5, None):
+            with pytest.raises(ValidationError) as info:
+                read(bad)
+            assert info.value.path == "previous_calls"

@@ -302,7 +302,21 @@ def _checked_sources(ticket: Any, previous_calls: Iterable[Any]) -> tuple[Call, 
         raise ValidationError(
             f"expected a Ticket or None, got {type(ticket).__name__}", path="ticket"
         )
-    calls = tuple(previous_calls)
+    if isinstance(previous_calls, Call):
+        raise ValidationError(
+            "expected a collection of calls, got a single Call (wrap it in a tuple)",
+            path="previous_calls",
+        )
+    try:
+        # a string is iterable too, but never a collection of calls
+        if isinstance(previous_calls, (str, bytes)):
+            raise TypeError
+        calls = tuple(previous_calls)
+    except TypeError:
+        raise ValidationError(
+            f"expected a collection of calls, got {type(previous_calls).__name__}",
+            path="previous_calls",
+        ) from None
     for index, call in enumerate(calls):
         if not isinstance(call, Call):
             raise ValidationError(
