@@ -251,8 +251,12 @@ def test_a_failed_export_leaves_the_previous_file_whole(tmp_path: Path) -> None:
         export_jsonl(failing, path)
     assert _digest(path) == before
 
-    odd = MemoryStore()  # a memory store keeps any str; a file cannot
-    odd.add(with_notes(incident("t-5"), 1, text="x\ud800y"))
+    # A ticket refuses a lone surrogate when it is built; one smuggled in
+    # past the checks (a memory store keeps any str) still cannot reach a file.
+    smuggled = incident("t-5")
+    object.__setattr__(smuggled, "summary", "x\ud800y")
+    odd = MemoryStore()
+    odd.add(smuggled)
     with pytest.raises(ValidationError, match="t-5"):
         export_jsonl(odd, path)
     assert _digest(path) == before
