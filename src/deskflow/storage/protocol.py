@@ -18,7 +18,7 @@ itself by passing :class:`deskflow.testing.contract.StoreContract`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
@@ -54,15 +54,72 @@ class Order(enum.Enum):
     UPDATED_DESC = "updated_desc"
 
 
-def _frozen(kind: type[enum.Enum]) -> Any:
+# The strings a filter accepts for each member: its value and, for a
+# priority, its label too ("P4", as said on the phone and shown by ``.label``).
+_SPELLINGS: dict[type[enum.Enum], dict[str, enum.Enum]] = {
+    kind: {
+        **{m.value: m for m in kind},
+        **({m.label: m for m in Priority} if kind is Priority else {}),
+    }
+    for kind in (TicketKind, Status, Priority, Tier, Order)
+}
+
+
+def _member(kind: type[enum.Enum], value: object, path: str) -> enum.Enum:
+    """``value`` as a member of ``kind``: a member, or one of its accepted strings."""
+    if isinstance(value, kind):
+        return value
+    spellings = _SPELLINGS[kind]
+    if isinstance(value, str):
+        member = spellings.get(value)
+        if member is not None:
+            return member
+        got = repr(value)
+    else:
+        got = type(value).__name__
+    raise ValidationError(
+        f"expected a member of {kind.__name__} or one of "
+        f"{', '.join(map(repr, spellings))}; got {got}",
+        path=path,
+    )
+
+
+def _members(kind: type[enum.Enum], path: str) -> Any:
     def convert(value: object) -> frozenset[enum.Enum] | None:
         if value is None:
             return None
         if isinstance(value, (str, enum.Enum)):
-            value = (value,)
-        return frozenset(v if isinstance(v, kind) else kind(v) for v in value)  # type: ignore[attr-defined]
+            return frozenset((_member(kind, value, path),))
+        if isinstance(value, (bytes, bytearray, Mapping, enum.EnumMeta)) or not (
+            isinstance(value, Iterable)
+        ):
+            raise ValidationError(
+                f"expected a set of {kind.__name__} members (or their strings), "
+                f"or one of them; got {type(value).__name__}",
+                path=path,
+            )
+        return frozenset(_member(kind, v, path) for v in value)
 
     return convert
+
+
+def _one(kind: type[enum.Enum], path: str, *, optional: bool) -> Any:
+    def convert(value: object) -> enum.Enum | None:
+        if value is None and optional:
+            return None
+        return _member(kind, value, path)
+
+    return convert
+
+
+def _optional_text(
+    instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(
+            f"expected a string or None, got {type(value).__name__}",
+            path=attribute.name,
+        )
 
 
 def _positive_limit(
@@ -85,36 +142,58 @@ class TicketQuery:
     incidents of a problem). ``after`` is the ``next_cursor`` of the previous
     :class:`Page` (keyset pagination: stable while tickets are added).
 
+    Every filter is checked and converted when the query is built, so every
+    backend reads the same typed query. ``kinds``, ``statuses`` and
+    ``priorities`` take a set (any iterable) of members or one member;
+    ``tier`` and ``order`` take one member. Where a member goes, its value
+    string works too (``"in_progress"``, ``"l2"``, ``"opened_asc"``), and a
+    priority may also be given by its label (``"P4"`` as well as ``"p4"``).
+    Anything else, and a text filter that is not a string, raises
+    :class:`~deskflow.errors.ValidationError` naming the field.
+
     >>> TicketQuery(kinds={TicketKind.INCIDENT}).kinds
     frozenset({<TicketKind.INCIDENT: 'incident'>})
+    >>> q = TicketQuery(priorities=["P1", "p2"], tier="l2", order="updated_asc")
+    >>> sorted(p.label for p in q.priorities), q.tier, q.order
+    (['P1', 'P2'], <Tier.L2: 'l2'>, <Order.UPDATED_ASC: 'updated_asc'>)
+    >>> TicketQuery(order="newest")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: order: expected a member of Order or one of 'opened_asc', 'opened_desc', 'updated_asc', 'updated_desc'; got 'newest'
     """
 
-    customer_id: str | None = None
-    asset_serial: str | None = None
+    customer_id: str | None = attrs.field(default=None, validator=_optional_text)
+    asset_serial: str | None = attrs.field(default=None, validator=_optional_text)
     kinds: frozenset[TicketKind] | None = attrs.field(
         default=None,
-        converter=_frozen(TicketKind),  # type: ignore[misc]
+        converter=_members(TicketKind, "kinds"),  # type: ignore[misc]
     )
     statuses: frozenset[Status] | None = attrs.field(
         default=None,
-        converter=_frozen(Status),  # type: ignore[misc]
+        converter=_members(Status, "statuses"),  # type: ignore[misc]
     )
     priorities: frozenset[Priority] | None = attrs.field(
         default=None,
-        converter=_frozen(Priority),  # type: ignore[misc]
+        converter=_members(Priority, "priorities"),  # type: ignore[misc]
     )
-    owner: str | None = None
-    assignee: str | None = None
-    group: str | None = None
-    tier: Tier | None = None
+    owner: str | None = attrs.field(default=None, validator=_optional_text)
+    assignee: str | None = attrs.field(default=None, validator=_optional_text)
+    group: str | None = attrs.field(default=None, validator=_optional_text)
+    tier: Tier | None = attrs.field(
+        default=None,
+        converter=_one(Tier, "tier", optional=True),  # type: ignore[misc]
+    )
     opened_from: datetime | None = attrs.field(default=None, validator=optional_aware)
     opened_to: datetime | None = attrs.field(default=None, validator=optional_aware)
     updated_from: datetime | None = attrs.field(default=None, validator=optional_aware)
     updated_to: datetime | None = attrs.field(default=None, validator=optional_aware)
-    linked_to: str | None = None
-    order: Order = Order.OPENED_DESC
+    linked_to: str | None = attrs.field(default=None, validator=_optional_text)
+    order: Order = attrs.field(
+        default=Order.OPENED_DESC,
+        converter=_one(Order, "order", optional=False),  # type: ignore[misc]
+    )
     limit: int = attrs.field(default=50, validator=_positive_limit)
-    after: str | None = None
+    after: str | None = attrs.field(default=None, validator=_optional_text)
 
 
 @attrs.frozen(kw_only=True)
