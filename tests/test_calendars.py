@@ -183,6 +183,30 @@ def test_naive_datetimes_are_refused(split: BusinessCalendar) -> None:
     assert info.value.path == "end"
 
 
+@pytest.mark.parametrize(
+    "bad", ["2026-03-09", date(2026, 3, 9), 1_772_000_000, None], ids=repr
+)
+def test_elapsed_names_an_end_or_start_that_is_not_a_datetime(
+    split: BusinessCalendar, bad: object
+) -> None:
+    # add and is_open named the field; elapsed raised a bare AttributeError
+    # ('str' object has no attribute 'tzinfo').
+    dt = berlin(2026, 3, 6, 16)
+    # once the calendar has worked, elapsed takes its fast path first
+    assert split.elapsed(dt, dt + H) == H
+    with pytest.raises(ValidationError) as info:
+        split.elapsed(dt, bad)  # type: ignore[arg-type]
+    assert info.value.path == "end"
+    with pytest.raises(ValidationError) as info:
+        split.elapsed(bad, dt)  # type: ignore[arg-type]
+    assert info.value.path == "start"
+    with pytest.raises(ValidationError) as info:
+        split.is_open(bad)  # type: ignore[arg-type]
+    assert info.value.rule == (
+        f"expected a timezone-aware datetime, got {type(bad).__name__}"
+    )
+
+
 def test_duration_must_be_a_timedelta(split: BusinessCalendar) -> None:
     with pytest.raises(ValidationError) as info:
         split.add(berlin(2026, 3, 2, 9), 3600)  # type: ignore[arg-type]

@@ -733,3 +733,53 @@ def test_every_calendar_feature_round_trips_through_the_converter(
     assert to_dict(back) == data
     assert back.add(anchor, 3 * H) == cal.add(anchor, 3 * H)
     assert back.elapsed(anchor - WEEK, anchor) == cal.elapsed(anchor - WEEK, anchor)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "every friday",
+        "FREQ=WEEKLY;BYDAY",
+        "FREQ=WEEKLY;;BYDAY=FR",
+        "FREQ=WEEKLY;",
+        "FREQ=WEEKLY;BYDAY=FR=1",
+        "BYDAY=FR",
+        "=WEEKLY",
+    ],
+)
+def test_a_closure_rule_that_is_not_name_value_parts_says_what_one_looks_like(
+    rule: str,
+) -> None:
+    # dateutil's own words leaked: "not enough values to unpack (expected 2,
+    # got 1)", "rrule.__init__() missing 1 required positional argument".
+    with pytest.raises(ValidationError) as info:
+        Closure(rule=rule, start=date(2026, 1, 1))
+    assert info.value.path == "rule"
+    message = str(info.value)
+    assert "unpack" not in message
+    assert "positional argument" not in message
+    assert "FREQ=WEEKLY;BYDAY=FR" in message
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["FREQ", "BYDAY", "COUNT", "=", ";", "WEEKLY", "FR", "2", " ", "every"]
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_closure_rule_text_is_accepted_or_refused_in_deskflow_words(
+    tokens: list[str],
+) -> None:
+    refusal: ValidationError | None = None
+    try:
+        Closure(rule="".join(tokens), start=date(2026, 1, 1))
+    except ValidationError as exc:
+        refusal = exc
+    if refusal is not None:
+        assert refusal.path == "rule"
+        assert "unpack" not in str(refusal)
+        assert "positional argument" not in str(refusal)

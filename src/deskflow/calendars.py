@@ -377,6 +377,38 @@ def _until_in_utc(rule: str) -> str:
     return _FLOATING_UNTIL.sub(lambda m: f"{m[1]}{m[2]}{m[3] or 'T235959'}Z", rule)
 
 
+_RRULE_SHAPE = (
+    "an RRULE value is NAME=VALUE parts joined by ';', with a FREQ part, "
+    "such as 'FREQ=WEEKLY;BYDAY=FR' (every Friday)"
+)
+
+
+def _check_rule_shape(rule: str) -> None:
+    """Refuse text that is not NAME=VALUE parts with a FREQ, in deskflow's words.
+
+    dateutil would say "not enough values to unpack" or name its own
+    constructor's arguments.
+
+    >>> _check_rule_shape("every friday")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: rule: 'every friday' is not a NAME=VALUE part; an RRULE value is NAME=VALUE parts joined by ';', with a FREQ part, such as 'FREQ=WEEKLY;BYDAY=FR' (every Friday)
+    """
+    names = []
+    for part in rule.split(";"):
+        name, equals, value = part.partition("=")
+        if not part.strip():
+            problem = "an empty part (two ';' in a row, or one at the end)"
+        elif not equals or not name.strip() or not value.strip() or "=" in value:
+            problem = f"{part!r} is not a NAME=VALUE part"
+        else:
+            names.append(name.strip().upper())
+            continue
+        raise ValidationError(f"{problem}; {_RRULE_SHAPE}", path="rule")
+    if "FREQ" not in names:
+        raise ValidationError(f"the rule has no FREQ part; {_RRULE_SHAPE}", path="rule")
+
+
 def _rule_parts(rule: str) -> dict[str, str]:
     """The parts of an RRULE value by name (``FREQ``, ``BYDAY``), upper case."""
     return dict(
@@ -607,6 +639,7 @@ class Closure:
         dtstart = datetime(
             self.start.year, self.start.month, self.start.day, tzinfo=timezone.utc
         )
+        _check_rule_shape(self.rule)
         parts = _rule_parts(self.rule)
         if "COUNT" in parts and "UNTIL" in parts:
             raise ValidationError(
@@ -620,7 +653,9 @@ class Closure:
         try:
             parsed = _parse_rule(text, dtstart)
         except (ValueError, TypeError) as exc:
-            raise ValidationError(f"not an RFC 5545 rule: {exc}", path="rule") from None
+            raise ValidationError(
+                f"not an RFC 5545 rule: {exc}; {_RRULE_SHAPE}", path="rule"
+            ) from None
         _check_readable(parts)
         first = max(self.start, date(_MIN_YEAR, 1, 1))
         low = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
@@ -1041,38 +1076,45 @@ class BusinessCalendar:
         core = self._core
         tables = core.tables
         tz = core.tz
-        if tables is not None and start.tzinfo is tz and end.tzinfo is tz:
-            # fast path: wall times in the calendar's zone on ordinary days,
-            # where business time grows with the weekly template
-            days = tables.days
-            ordinal = start.toordinal()
-            first = days.get(ordinal) or tables.day(ordinal)
-            ordinal = end.toordinal()
-            last = days.get(ordinal) or tables.day(ordinal)
-            if first and last:
-                base, spans = first
-                tod = (
-                    start.hour * 3_600_000_000
-                    + start.minute * 60_000_000
-                    + start.second * 1_000_000
-                    + start.microsecond
-                )
-                for s, e in spans:
-                    if tod <= s:
-                        break
-                    base += (e if tod >= e else tod) - s
-                span, spans = last
-                tod = (
-                    end.hour * 3_600_000_000
-                    + end.minute * 60_000_000
-                    + end.second * 1_000_000
-                    + end.microsecond
-                )
-                for s, e in spans:
-                    if tod <= s:
-                        break
-                    span += (e if tod >= e else tod) - s
-                return _US * (span - base)
+        # A try block costs (next to) nothing until something raises, so a
+        # value without .tzinfo (a str, a date) is named off the fast path.
+        try:
+            if tables is not None and start.tzinfo is tz and end.tzinfo is tz:
+                # fast path: wall times in the calendar's zone on ordinary days,
+                # where business time grows with the weekly template
+                days = tables.days
+                ordinal = start.toordinal()
+                first = days.get(ordinal) or tables.day(ordinal)
+                ordinal = end.toordinal()
+                last = days.get(ordinal) or tables.day(ordinal)
+                if first and last:
+                    base, spans = first
+                    tod = (
+                        start.hour * 3_600_000_000
+                        + start.minute * 60_000_000
+                        + start.second * 1_000_000
+                        + start.microsecond
+                    )
+                    for s, e in spans:
+                        if tod <= s:
+                            break
+                        base += (e if tod >= e else tod) - s
+                    span, spans = last
+                    tod = (
+                        end.hour * 3_600_000_000
+                        + end.minute * 60_000_000
+                        + end.second * 1_000_000
+                        + end.microsecond
+                    )
+                    for s, e in spans:
+                        if tod <= s:
+                            break
+                        span += (e if tod >= e else tod) - s
+                    return _US * (span - base)
+        except AttributeError:
+            _instant(start, "start")
+            _instant(end, "end")
+            raise  # pragma: no cover - _instant raises for a non-datetime
         try:
             span_u = start - _EPOCH
             span_v = end - _EPOCH
