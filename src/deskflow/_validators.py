@@ -12,14 +12,65 @@ from deskflow.clock import ensure_aware
 from deskflow.errors import ValidationError
 
 
+def check_text(value: str, path: str) -> None:
+    """Refuse a string that cannot be written as UTF-8 (a lone surrogate).
+
+    Such a string is valid Python but not valid Unicode text: JSON files,
+    SQLite and most other stores refuse it, so it is refused when the value
+    is built rather than when it is saved. ASCII text (most text) costs one
+    flag check; other text one ``str.encode``.
+
+    >>> check_text("réseau", "summary")
+    >>> check_text("P\\ud800", "summary")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: summary: not valid Unicode text: lone surrogate '\\ud800' at index 1 (text must be encodable as UTF-8)
+    """
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(
+                f"not valid Unicode text: lone surrogate {value[exc.start]!r} at "
+                f"index {exc.start} (text must be encodable as UTF-8)",
+                path=path,
+            ) from None
+
+
 def non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    """Refuse an empty or blank string."""
+    """Refuse anything but a non-blank string of valid Unicode text."""
     if not isinstance(value, str):
         raise ValidationError(
             f"expected a string, got {type(value).__name__}", path=attribute.name
         )
+    if not value.isascii():
+        check_text(value, attribute.name)
     if not value.strip():
         raise ValidationError("must not be empty", path=attribute.name)
+
+
+def is_text(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """Refuse anything but a string of valid Unicode text (empty is fine)."""
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"expected a string, got {type(value).__name__}", path=attribute.name
+        )
+    if not value.isascii():
+        check_text(value, attribute.name)
+
+
+def optional_text(
+    instance: Any, attribute: attrs.Attribute[Any], value: str | None
+) -> None:
+    """Like :func:`is_text`, also accepting ``None``."""
+    if value is not None:
+        if not isinstance(value, str):
+            raise ValidationError(
+                f"expected a string or None, got {type(value).__name__}",
+                path=attribute.name,
+            )
+        if not value.isascii():
+            check_text(value, attribute.name)
 
 
 def aware(instance: Any, attribute: attrs.Attribute[Any], value: datetime) -> None:
@@ -36,7 +87,11 @@ def optional_aware(
 
 
 def tuple_of(item_type: type | tuple[type, ...]) -> Any:
-    """A validator for a tuple whose items are all of ``item_type``."""
+    """A validator for a tuple whose items are all of ``item_type``.
+
+    String items must also be valid Unicode text (see :func:`check_text`).
+    """
+    texts = item_type is str or (isinstance(item_type, tuple) and str in item_type)
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
@@ -49,12 +104,20 @@ def tuple_of(item_type: type | tuple[type, ...]) -> Any:
                     f"expected {_names(item_type)}, got {type(item).__name__}",
                     path=f"{attribute.name}[{index}]",
                 )
+            if texts and isinstance(item, str) and not item.isascii():
+                check_text(item, f"{attribute.name}[{index}]")
 
     return check
 
 
 def instance_of(kind: type | tuple[type, ...]) -> Any:
-    """Like ``attrs.validators.instance_of`` but raising ValidationError."""
+    """Like ``attrs.validators.instance_of`` but raising ValidationError.
+
+    ``instance_of(str)`` is :func:`is_text`: a string must also be valid text.
+    """
+    if kind is str:
+        return is_text
+    texts = isinstance(kind, tuple) and str in kind
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, kind):
@@ -62,19 +125,41 @@ def instance_of(kind: type | tuple[type, ...]) -> Any:
                 f"expected {_names(kind)}, got {type(value).__name__}",
                 path=attribute.name,
             )
+        if texts and isinstance(value, str) and not value.isascii():
+            check_text(value, attribute.name)
 
     return check
 
 
 def optional_instance_of(kind: type | tuple[type, ...]) -> Any:
     """Like :func:`instance_of` but also accepting ``None``."""
-    inner = instance_of(kind)
+    if kind is str:
+        return optional_text
+    texts = isinstance(kind, tuple) and str in kind
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            inner(instance, attribute, value)
+        if value is None:
+            return
+        if not isinstance(value, kind):
+            raise ValidationError(
+                f"expected {_names(kind)} or None, got {type(value).__name__}",
+                path=attribute.name,
+            )
+        if texts and isinstance(value, str) and not value.isascii():
+            check_text(value, attribute.name)
 
     return check
+
+
+def optional_int(
+    instance: Any, attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    """Accept ``None`` or an ``int`` (not a ``bool``, which a document reads as true/false)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValidationError(
+            f"expected an integer or None, got {type(value).__name__}",
+            path=attribute.name,
+        )
 
 
 def _names(kind: type | tuple[type, ...]) -> str:
@@ -112,6 +197,8 @@ def text_items(value: Any, path: str) -> tuple[str, ...]:
                 f"expected a string, got {type(item).__name__}",
                 path=f"{path}[{index}]",
             )
+        if not item.isascii():
+            check_text(item, f"{path}[{index}]")
     return items
 
 

@@ -22,8 +22,10 @@ import attrs
 from deskflow._validators import (
     aware,
     instance_of,
+    is_text,
     non_empty,
     optional_instance_of,
+    optional_text,
     to_tuple,
     tuple_of,
 )
@@ -84,7 +86,7 @@ class Route:
     name: ClassVar[str] = "route"
     group: str = attrs.field(validator=non_empty)
     tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -97,7 +99,7 @@ class Assign:
 
     name: ClassVar[str] = "assign"
     assignee: str = attrs.field(validator=non_empty)
-    group: str | None = None
+    group: str | None = attrs.field(default=None, validator=optional_text)
     tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
 
 
@@ -111,7 +113,7 @@ class TakeOwnership:
 
     name: ClassVar[str] = "take_ownership"
     owner: str = attrs.field(validator=non_empty)
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -160,7 +162,7 @@ class Hold:
     name: ClassVar[str] = "hold"
     reason: HoldReason = attrs.field(validator=instance_of(HoldReason))
     until: datetime = attrs.field(validator=aware)
-    detail: str = ""
+    detail: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -172,7 +174,7 @@ class Resume:
     """
 
     name: ClassVar[str] = "resume"
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -195,9 +197,9 @@ class Escalate:
     kind: EscalationKind = attrs.field(
         default=EscalationKind.FUNCTIONAL, validator=instance_of(EscalationKind)
     )
-    to_group: str | None = None
-    to_agent: str | None = None
-    warm: bool = False
+    to_group: str | None = attrs.field(default=None, validator=optional_text)
+    to_agent: str | None = attrs.field(default=None, validator=optional_text)
+    warm: bool = attrs.field(default=False, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -244,7 +246,7 @@ class UpdateContext:
 
     name: ClassVar[str] = "update_context"
     context: BusinessContext = attrs.field(validator=instance_of(BusinessContext))
-    justification: str = ""
+    justification: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -257,7 +259,7 @@ class DeclareMajorIncident:
 
     name: ClassVar[str] = "declare_major"
     justification: str = attrs.field(validator=non_empty)
-    major: bool = True
+    major: bool = attrs.field(default=True, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -275,8 +277,8 @@ class Resolve:
     articles: tuple[ArticleRef, ...] = attrs.field(
         converter=to_tuple, validator=tuple_of(ArticleRef)
     )
-    code: str = ""
-    first_contact: bool = False
+    code: str = attrs.field(default="", validator=is_text)
+    first_contact: bool = attrs.field(default=False, validator=instance_of(bool))
     note: Note | None = attrs.field(default=None, validator=optional_instance_of(Note))
 
 
@@ -289,7 +291,7 @@ class Confirm:
     """
 
     name: ClassVar[str] = "confirm"
-    comment: str = ""
+    comment: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -313,8 +315,8 @@ class Close:
     """
 
     name: ClassVar[str] = "close"
-    automatic: bool = False
-    reason: str = ""
+    automatic: bool = attrs.field(default=False, validator=instance_of(bool))
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -369,9 +371,9 @@ class MakeCommitment:
     name: ClassVar[str] = "make_commitment"
     kind: CommitmentKind = attrs.field(validator=instance_of(CommitmentKind))
     due: datetime = attrs.field(validator=aware)
-    text: str = ""
-    owed_by: str | None = None
-    id: str | None = None
+    text: str = attrs.field(default="", validator=is_text)
+    owed_by: str | None = attrs.field(default=None, validator=optional_text)
+    id: str | None = attrs.field(default=None, validator=optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -384,7 +386,7 @@ class MeetCommitment:
 
     name: ClassVar[str] = "meet_commitment"
     commitment_id: str = attrs.field(validator=non_empty)
-    outcome: str = ""
+    outcome: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -424,7 +426,7 @@ class RequestEscalation:
     """
 
     name: ClassVar[str] = "request_escalation"
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=is_text)
     kind: EscalationKind = attrs.field(
         default=EscalationKind.HIERARCHICAL, validator=instance_of(EscalationKind)
     )

@@ -25,8 +25,10 @@ import attrs
 from deskflow._validators import (
     aware,
     instance_of,
+    is_text,
     non_empty,
     optional_instance_of,
+    optional_text,
     to_tuple,
     tuple_of,
 )
@@ -94,7 +96,9 @@ class EventBase:
 
     at: datetime = attrs.field(validator=aware)
     actor: str = attrs.field(validator=non_empty)
-    status: Status | None = None
+    status: Status | None = attrs.field(
+        default=None, validator=optional_instance_of(Status)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -111,12 +115,12 @@ class Opened(EventBase):
     reference: str = attrs.field(validator=non_empty)
     kind: TicketKind = attrs.field(validator=instance_of(TicketKind))
     summary: str = attrs.field(validator=non_empty)
-    description: str = ""
+    description: str = attrs.field(default="", validator=is_text)
     customer: Customer = attrs.field(validator=instance_of(Customer))
     asset: Asset | None = attrs.field(
         default=None, validator=optional_instance_of(Asset)
     )
-    category: str = ""
+    category: str = attrs.field(default="", validator=is_text)
     channel: Channel = attrs.field(
         default=Channel.PHONE, validator=instance_of(Channel)
     )
@@ -126,12 +130,12 @@ class Opened(EventBase):
     context: BusinessContext = attrs.field(
         factory=BusinessContext, validator=instance_of(BusinessContext)
     )
-    major: bool = False
+    major: bool = attrs.field(default=False, validator=instance_of(bool))
     request_type: RequestType | None = attrs.field(
         default=None, validator=optional_instance_of(RequestType)
     )
-    owner: str | None = None
-    group: str | None = None
+    owner: str | None = attrs.field(default=None, validator=optional_text)
+    group: str | None = attrs.field(default=None, validator=optional_text)
     tier: Tier = attrs.field(default=Tier.L1, validator=instance_of(Tier))
 
 
@@ -146,8 +150,8 @@ class Routed(EventBase):
     type: ClassVar[str] = "routed"
 
     group: str = attrs.field(validator=non_empty)
-    tier: Tier | None = None
-    reason: str = ""
+    tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -161,8 +165,8 @@ class Assigned(EventBase):
     type: ClassVar[str] = "assigned"
 
     assignee: str = attrs.field(validator=non_empty)
-    group: str | None = None
-    tier: Tier | None = None
+    group: str | None = attrs.field(default=None, validator=optional_text)
+    tier: Tier | None = attrs.field(default=None, validator=optional_instance_of(Tier))
 
 
 @attrs.frozen(kw_only=True)
@@ -176,7 +180,7 @@ class OwnershipTaken(EventBase):
     type: ClassVar[str] = "ownership_taken"
 
     owner: str = attrs.field(validator=non_empty)
-    reason: str = ""
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -189,7 +193,7 @@ class NoteAdded(EventBase):
 
     type: ClassVar[str] = "note_added"
 
-    note: Note
+    note: Note = attrs.field(validator=instance_of(Note))
 
 
 @attrs.frozen(kw_only=True)
@@ -202,7 +206,7 @@ class CustomerReplied(EventBase):
 
     type: ClassVar[str] = "customer_replied"
 
-    note: Note
+    note: Note = attrs.field(validator=instance_of(Note))
 
 
 @attrs.frozen(kw_only=True)
@@ -226,9 +230,9 @@ class Held(EventBase):
 
     type: ClassVar[str] = "held"
 
-    reason: HoldReason
+    reason: HoldReason = attrs.field(validator=instance_of(HoldReason))
     until: datetime = attrs.field(validator=aware)
-    detail: str = ""
+    detail: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -241,8 +245,8 @@ class Resumed(EventBase):
 
     type: ClassVar[str] = "resumed"
 
-    reason: str = ""
-    automatic: bool = False
+    reason: str = attrs.field(default="", validator=is_text)
+    automatic: bool = attrs.field(default=False, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -257,14 +261,14 @@ class Escalated(EventBase):
 
     type: ClassVar[str] = "escalated"
 
-    kind: EscalationKind
+    kind: EscalationKind = attrs.field(validator=instance_of(EscalationKind))
     reason: str = attrs.field(validator=non_empty)
-    from_tier: Tier
-    to_tier: Tier
-    to_group: str | None = None
-    to_agent: str | None = None
-    warm: bool = False
-    handoff: Handoff
+    from_tier: Tier = attrs.field(validator=instance_of(Tier))
+    to_tier: Tier = attrs.field(validator=instance_of(Tier))
+    to_group: str | None = attrs.field(default=None, validator=optional_text)
+    to_agent: str | None = attrs.field(default=None, validator=optional_text)
+    warm: bool = attrs.field(default=False, validator=instance_of(bool))
+    handoff: Handoff = attrs.field(validator=instance_of(Handoff))
 
 
 @attrs.frozen(kw_only=True)
@@ -277,9 +281,9 @@ class PriorityChanged(EventBase):
 
     type: ClassVar[str] = "priority_changed"
 
-    impact: Impact
-    urgency: Urgency
-    priority: Priority
+    impact: Impact = attrs.field(validator=instance_of(Impact))
+    urgency: Urgency = attrs.field(validator=instance_of(Urgency))
+    priority: Priority = attrs.field(validator=instance_of(Priority))
     justification: str = attrs.field(validator=non_empty)
 
 
@@ -293,8 +297,8 @@ class ContextChanged(EventBase):
 
     type: ClassVar[str] = "context_changed"
 
-    context: BusinessContext
-    justification: str = ""
+    context: BusinessContext = attrs.field(validator=instance_of(BusinessContext))
+    justification: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -307,7 +311,7 @@ class MajorIncidentDeclared(EventBase):
 
     type: ClassVar[str] = "major_incident_declared"
 
-    major: bool = True
+    major: bool = attrs.field(default=True, validator=instance_of(bool))
     justification: str = attrs.field(validator=non_empty)
 
 
@@ -322,11 +326,11 @@ class Resolved(EventBase):
     type: ClassVar[str] = "resolved"
 
     resolution: str = attrs.field(validator=non_empty)
-    code: str = ""
+    code: str = attrs.field(default="", validator=is_text)
     articles: tuple[ArticleRef, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(ArticleRef)
     )
-    first_contact: bool = False
+    first_contact: bool = attrs.field(default=False, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -339,7 +343,7 @@ class Confirmed(EventBase):
 
     type: ClassVar[str] = "confirmed"
 
-    comment: str = ""
+    comment: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -365,8 +369,8 @@ class Closed(EventBase):
 
     type: ClassVar[str] = "closed"
 
-    automatic: bool = False
-    reason: str = ""
+    automatic: bool = attrs.field(default=False, validator=instance_of(bool))
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -392,7 +396,7 @@ class Linked(EventBase):
 
     type: ClassVar[str] = "linked"
 
-    relation: LinkRelation
+    relation: LinkRelation = attrs.field(validator=instance_of(LinkRelation))
     other_id: str = attrs.field(validator=non_empty)
 
 
@@ -406,7 +410,7 @@ class KnownErrorRecorded(EventBase):
 
     type: ClassVar[str] = "known_error_recorded"
 
-    known_error: KnownError
+    known_error: KnownError = attrs.field(validator=instance_of(KnownError))
 
 
 @attrs.frozen(kw_only=True)
@@ -419,7 +423,7 @@ class CommitmentMade(EventBase):
 
     type: ClassVar[str] = "commitment_made"
 
-    commitment: Commitment
+    commitment: Commitment = attrs.field(validator=instance_of(Commitment))
 
 
 @attrs.frozen(kw_only=True)
@@ -433,7 +437,7 @@ class CommitmentMet(EventBase):
     type: ClassVar[str] = "commitment_met"
 
     commitment_id: str = attrs.field(validator=non_empty)
-    outcome: str = ""
+    outcome: str = attrs.field(default="", validator=is_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -460,7 +464,9 @@ class ConductRecorded(EventBase):
 
     type: ClassVar[str] = "conduct_recorded"
 
-    kind: ConductKind = ConductKind.ABUSIVE
+    kind: ConductKind = attrs.field(
+        default=ConductKind.ABUSIVE, validator=instance_of(ConductKind)
+    )
     description: str = attrs.field(validator=non_empty)
 
 
@@ -474,8 +480,10 @@ class EscalationRequested(EventBase):
 
     type: ClassVar[str] = "escalation_requested"
 
-    kind: EscalationKind = EscalationKind.HIERARCHICAL
-    reason: str = ""
+    kind: EscalationKind = attrs.field(
+        default=EscalationKind.HIERARCHICAL, validator=instance_of(EscalationKind)
+    )
+    reason: str = attrs.field(default="", validator=is_text)
 
 
 Event = Union[  # noqa: UP007 (a runtime union cattrs can tag)

@@ -24,7 +24,16 @@ from datetime import datetime
 
 import attrs
 
-from deskflow._validators import aware, non_empty, to_tuple, tuple_of
+from deskflow._validators import (
+    aware,
+    instance_of,
+    is_text,
+    non_empty,
+    optional_int,
+    optional_text,
+    to_tuple,
+    tuple_of,
+)
 
 __all__ = [
     "ArticleRef",
@@ -104,10 +113,12 @@ class Step:
     """
 
     action: str = attrs.field(validator=non_empty)
-    outcome: StepOutcome = StepOutcome.UNKNOWN
-    why: str = ""
-    detail: str = ""
-    by_customer: bool = False
+    outcome: StepOutcome = attrs.field(
+        default=StepOutcome.UNKNOWN, validator=instance_of(StepOutcome)
+    )
+    why: str = attrs.field(default="", validator=is_text)
+    detail: str = attrs.field(default="", validator=is_text)
+    by_customer: bool = attrs.field(default=False, validator=instance_of(bool))
 
 
 @attrs.frozen(kw_only=True)
@@ -119,8 +130,8 @@ class ErrorMessage:
     """
 
     text: str = attrs.field(validator=non_empty)
-    source: str = ""
-    screenshot: str | None = None
+    source: str = attrs.field(default="", validator=is_text)
+    screenshot: str | None = attrs.field(default=None, validator=optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -132,8 +143,10 @@ class ArticleRef:
     """
 
     article_id: str = attrs.field(validator=non_empty)
-    usage: ArticleUsage = ArticleUsage.USED
-    version: int | None = None
+    usage: ArticleUsage = attrs.field(
+        default=ArticleUsage.USED, validator=instance_of(ArticleUsage)
+    )
+    version: int | None = attrs.field(default=None, validator=optional_int)
 
 
 @attrs.frozen(kw_only=True)
@@ -152,9 +165,11 @@ class Note:
 
     author: str = attrs.field(validator=non_empty)
     at: datetime = attrs.field(validator=aware)
-    text: str = ""
-    kind: NoteKind = NoteKind.WORK
-    visibility: Visibility = Visibility.INTERNAL
+    text: str = attrs.field(default="", validator=is_text)
+    kind: NoteKind = attrs.field(default=NoteKind.WORK, validator=instance_of(NoteKind))
+    visibility: Visibility = attrs.field(
+        default=Visibility.INTERNAL, validator=instance_of(Visibility)
+    )
     symptoms: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
     )

@@ -15,6 +15,7 @@ import attrs
 from deskflow._validators import (
     aware,
     instance_of,
+    is_text,
     non_empty,
     optional_aware,
     optional_instance_of,
@@ -215,9 +216,9 @@ class BusinessContext:
     """
 
     deadline: datetime | None = attrs.field(default=None, validator=optional_aware)
-    deadline_reason: str = ""
-    confidential: bool = False
-    confidentiality_note: str = ""
+    deadline_reason: str = attrs.field(default="", validator=is_text)
+    confidential: bool = attrs.field(default=False, validator=instance_of(bool))
+    confidentiality_note: str = attrs.field(default="", validator=is_text)
 
     @property
     def is_stated(self) -> bool:
@@ -243,7 +244,7 @@ class KnownError:
     """
 
     root_cause: str = attrs.field(validator=non_empty)
-    workaround: str = ""
+    workaround: str = attrs.field(default="", validator=is_text)
 
 
 class HandoffPart(enum.Enum):
@@ -417,12 +418,12 @@ class Commitment:
     due: datetime = attrs.field(validator=aware)
     owed_by: str = attrs.field(validator=non_empty)
     made_at: datetime = attrs.field(validator=aware)
-    text: str = ""
+    text: str = attrs.field(default="", validator=is_text)
     status: CommitmentStatus = attrs.field(
         default=CommitmentStatus.OPEN, validator=instance_of(CommitmentStatus)
     )
     closed_at: datetime | None = attrs.field(default=None, validator=_check_closed)
-    outcome: str = ""
+    outcome: str = attrs.field(default="", validator=is_text)
 
     @property
     def is_open(self) -> bool:
