@@ -72,3 +72,58 @@ def test_main_classes_are_registered_for_from_type(cls: type) -> None:
         assert isinstance(value, cls)
 
     check()
+
+
+@pytest.mark.parametrize("kind", ["incident", "INCIDENT", 1])
+def test_tickets_refuses_a_kind_that_is_not_a_ticket_kind(kind: object) -> None:
+    # kind="incident" used to fail only when drawing, with a bare KeyError.
+    with pytest.raises(ValidationError) as info:
+        ds.tickets(kind=kind)  # type: ignore[arg-type]
+    assert info.value.path == "kind"
+    assert "TicketKind.INCIDENT" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"max_commands": "5"}, "max_commands"),
+        ({"max_commands": True}, "max_commands"),
+        ({"lifecycle": "incident"}, "lifecycle"),
+    ],
+)
+def test_tickets_checks_its_other_arguments(
+    kwargs: dict[str, object], path: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        ds.tickets(**kwargs)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("parts", "path"),
+    [
+        ("steps_taken", "parts"),  # used to be read letter by letter, silently
+        (5, "parts"),
+        (("steps_taken",), "parts[0]"),
+    ],
+)
+def test_handoffs_parts_are_handoff_parts(parts: object, path: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        ds.handoffs(parts=parts)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+@settings(max_examples=30, database=None)
+@given(st.data())
+def test_a_complete_handoff_holds_every_part_asked_for(data: st.DataObject) -> None:
+    from deskflow.tickets.values import HandoffPart
+
+    parts = data.draw(
+        st.frozensets(
+            st.sampled_from(
+                sorted(set(HandoffPart) - {HandoffPart.BUSINESS_CONTEXT}, key=str)
+            )
+        )
+    )
+    handoff = data.draw(ds.handoffs(complete=True, parts=parts))
+    assert handoff.missing(parts) == ()

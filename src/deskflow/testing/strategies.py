@@ -469,7 +469,35 @@ def handoffs(
     >>> len(bad.missing(DEFAULT_HANDOFF_PARTS)) >= 1
     True
     """
-    return _handoffs(complete, frozenset(parts))
+    if complete is not None and not isinstance(complete, bool):
+        raise ValidationError(
+            f"expected True, False or None, got {type(complete).__name__}",
+            path="complete",
+        )
+    return _handoffs(complete, _handoff_parts(parts))
+
+
+def _handoff_parts(parts: Any) -> frozenset[HandoffPart]:
+    # A string is iterable: "steps_taken" would be read letter by letter.
+    if isinstance(parts, (str, bytes, HandoffPart)) or not isinstance(parts, Iterable):
+        raise ValidationError(
+            "expected a collection of HandoffPart members, got "
+            f"{type(parts).__name__} (wrap one part in a frozenset)",
+            path="parts",
+        )
+    found = tuple(parts)
+    for index, part in enumerate(found):
+        if not isinstance(part, HandoffPart):
+            raise ValidationError(
+                _not_a_member(HandoffPart, part), path=f"parts[{index}]"
+            )
+    return frozenset(found)
+
+
+def _not_a_member(kind: type[enum.Enum], value: Any) -> str:
+    members = ", ".join(f"{kind.__name__}.{m.name}" for m in kind)
+    shown = f" {value!r}" if isinstance(value, str) else ""
+    return f"expected a {kind.__name__} ({members}), got {type(value).__name__}{shown}"
 
 
 @functools.cache
@@ -1024,6 +1052,18 @@ def tickets(
     ...     assert instants == sorted(instants) and problem.kind is TicketKind.PROBLEM
     >>> test_timestamps_never_decrease()
     """
+    if kind is not None and not isinstance(kind, TicketKind):
+        raise ValidationError(_not_a_member(TicketKind, kind), path="kind")
+    if lifecycle is not None and not isinstance(lifecycle, Lifecycle):
+        raise ValidationError(
+            f"expected a Lifecycle or None, got {type(lifecycle).__name__}",
+            path="lifecycle",
+        )
+    if isinstance(max_commands, bool) or not isinstance(max_commands, int):
+        raise ValidationError(
+            f"expected a whole number, got {type(max_commands).__name__}",
+            path="max_commands",
+        )
     if max_commands < 0:
         raise ValidationError("must not be negative", path="max_commands")
 
