@@ -16,18 +16,18 @@ from pathlib import Path
 
 import pytest
 
+from deskflow.errors import ValidationError
 from deskflow.importers import bpic2013 as b
 from deskflow.tickets import Ticket
 from deskflow.tickets.lifecycle import INCIDENT_LIFECYCLE
 from deskflow.tickets.values import HoldReason, Status
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / b.DATA_PATH
+DATA = b.DATA_PATH
 
 pytestmark = pytest.mark.skipif(
     not DATA.is_file(),
-    reason=f"BPI Challenge 2013 data not found at {DATA} (../shared/data relative "
-    "to the repository root); the mapping is still covered by "
+    reason=f"BPI Challenge 2013 data not found at {DATA} (../shared/data next "
+    "to the repository); the mapping is still covered by "
     "test_bpic2013_mapping.py",
 )
 
@@ -199,3 +199,24 @@ def test_example_case_1_580987781(cases: dict[str, tuple[b.VinstRow, ...]]) -> N
     assert (ticket.group, ticket.tier.value) == ("G356 2nd", "l2")
     assert ticket.resolution is not None
     assert not ticket.resolution.first_contact
+
+
+def test_the_log_reads_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DATA_PATH used to be relative to the repository root.
+    monkeypatch.chdir(tmp_path)
+    first = next(b.read_rows(b.DATA_PATH))
+    assert first.case
+
+
+def test_the_problems_file_is_refused_for_its_header() -> None:
+    # The other CSV of the data set is not the incident log: its header is
+    # named, instead of "line 2.SR Number: column missing".
+    other = DATA.parent / "VINST cases closed problems.csv"
+    if not other.is_file():
+        pytest.skip(f"{other} not found")
+    with pytest.raises(ValidationError) as info:
+        next(b.read_rows(other))
+    assert info.value.path == "line 1"
+    assert "missing column" in str(info.value)

@@ -488,6 +488,85 @@ def test_an_empty_case_is_refused() -> None:
         replay_case([])
 
 
+def test_replay_case_takes_the_rows_of_one_case() -> None:
+    # The whole dict of cases used to fail with a bare KeyError: 0.
+    cases = {"1-1": (row(IN_PROGRESS), row("Completed/In Call", minutes=5))}
+    with pytest.raises(ValidationError) as info:
+        replay_case(cases)  # type: ignore[arg-type]
+    assert info.value.path == "rows"
+    assert "replay(cases)" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        replay_case(row(IN_PROGRESS))  # type: ignore[arg-type]
+    assert info.value.path == "rows"
+    with pytest.raises(ValidationError) as info:
+        replay_case([row(IN_PROGRESS), "Completed/In Call"])  # type: ignore[list-item]
+    assert info.value.path == "rows[1]"
+    # any sequence of rows will do, a generator too
+    assert replay_case(iter(cases["1-1"])).accepted
+
+
+def test_replay_takes_a_mapping_of_cases() -> None:
+    # A list of cases used to fail with a bare AttributeError ('values').
+    rows = (row(IN_PROGRESS), row("Completed/In Call", minutes=5))
+    with pytest.raises(ValidationError) as info:
+        b.replay([rows])  # type: ignore[arg-type]
+    assert info.value.path == "cases"
+    assert "group_cases" in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        b.replay({"1-1": row(IN_PROGRESS)})  # type: ignore[dict-item]
+    assert info.value.path == "cases['1-1']"
+    assert b.replay({"1-1": rows}).accepted == 1
+
+
+HEADER = "SR Number,Change Date+Time,Status,Sub Status,Involved ST,Owner First Name"
+
+
+def test_a_log_with_the_wrong_header_names_the_missing_columns(tmp_path: Path) -> None:
+    # This used to read "line 2.SR Number: column missing".
+    log = tmp_path / "log.csv"
+    log.write_text(
+        HEADER.replace("SR Number", "Case").replace("Status,", "State,", 1)
+        + "\n1-1,2012-05-02T09:00:00+02:00,Queued,Awaiting Assignment,T19,Lars\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as info:
+        next(b.read_rows(log))
+    assert info.value.path == "line 1"
+    assert "missing columns 'SR Number', 'Status'" in str(info.value)
+
+
+def test_an_empty_log_has_no_header(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        next(b.read_rows(log))
+    assert info.value.path == "line 1"
+
+
+def test_a_short_row_names_its_line_and_the_missing_column(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(
+        HEADER + "\n1-1,2012-05-02T09:00:00+02:00,Queued,Awaiting Assignment,T19\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as info:
+        next(b.read_rows(log))
+    assert str(info.value) == "line 2: missing column 'Owner First Name'"
+
+
+def test_the_data_path_does_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It was relative to the repository root, so read_cases(DATA_PATH) only
+    # worked from there.
+    root = Path(__file__).resolve().parents[2]
+    expected = (root / ".." / "shared" / "data" / "bpic2013").resolve()
+    monkeypatch.chdir(tmp_path)
+    assert Path(b.DATA_PATH).is_absolute()
+    assert Path(b.DATA_PATH).parent == expected
+    assert Path(b.DATA_PATH).name == "bpic2013_incidents.csv"
+
+
 def test_report_counts_rules_with_examples() -> None:
     cases = {
         "a": [row(IN_PROGRESS), row("Completed/In Call", minutes=1)],

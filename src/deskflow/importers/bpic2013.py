@@ -59,7 +59,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -106,12 +106,33 @@ __all__ = [
     "tier_of",
 ]
 
-DATA_PATH = PurePosixPath("../shared/data/bpic2013/bpic2013_incidents.csv")
-"""Where the log lives, relative to the repository root (never copied into it).
+DATA_PATH = (
+    Path(__file__).resolve().parents[3].parent
+    / "shared"
+    / "data"
+    / "bpic2013"
+    / "bpic2013_incidents.csv"
+)
+"""Where the log lives: ``../shared/data/bpic2013/`` next to the repository of a
+source checkout (never copied into it).
 
->>> DATA_PATH.name
-'bpic2013_incidents.csv'
+The path is absolute, resolved from this module's place in the checkout, so
+``read_cases(DATA_PATH)`` works from any working directory. In an installed
+package it points nowhere useful: pass the path of your own copy instead.
+
+>>> DATA_PATH.name, DATA_PATH.is_absolute()
+('bpic2013_incidents.csv', True)
 """
+
+# The columns every row needs, by their VINST names (the others are optional).
+_REQUIRED_COLUMNS = (
+    "SR Number",
+    "Change Date+Time",
+    "Status",
+    "Sub Status",
+    "Involved ST",
+    "Owner First Name",
+)
 
 SYSTEM_OWNER = "Siebel"
 """The owner name VINST records for closures made by the system itself.
@@ -274,20 +295,13 @@ class VinstRow:
         >>> VinstRow.from_record({"SR Number": "1-9"}, line=7)
         Traceback (most recent call last):
         ...
-        deskflow.errors.ValidationError: line 7.Change Date+Time: column missing
+        deskflow.errors.ValidationError: line 7: missing column 'Change Date+Time'
         """
         values: dict[str, str] = {}
-        for column in (
-            "SR Number",
-            "Change Date+Time",
-            "Status",
-            "Sub Status",
-            "Involved ST",
-            "Owner First Name",
-        ):
+        for column in _REQUIRED_COLUMNS:
             value = record.get(column)
             if value is None:
-                raise ValidationError("column missing", path=f"line {line}.{column}")
+                raise ValidationError(f"missing column {column!r}", path=f"line {line}")
             values[column] = value
         try:
             at = datetime.fromisoformat(values["Change Date+Time"])
@@ -340,6 +354,21 @@ def read_rows(path: str | Path) -> Iterator[VinstRow]:
     # line that holds them can be named.
     with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle_:
         reader = csv.DictReader(_utf8_lines(handle_))
+        header = reader.fieldnames
+        if header is None:
+            raise ValidationError(
+                f"the file is empty; expected a header with the columns "
+                f"{', '.join(map(repr, _REQUIRED_COLUMNS))}",
+                path="line 1",
+            )
+        missing = [c for c in _REQUIRED_COLUMNS if c not in header]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            raise ValidationError(
+                f"missing column{plural} {', '.join(map(repr, missing))}; the header "
+                f"has {', '.join(map(repr, header))}",
+                path="line 1",
+            )
         for line, record in enumerate(reader, start=2):
             yield VinstRow.from_record(record, line=line)
 
@@ -755,6 +784,30 @@ class CaseResult:
         return self.rejection is None
 
 
+def _case_rows(rows: Any, path: str) -> tuple[VinstRow, ...]:
+    """The rows of one case as a tuple, refusing a mapping of cases or a lone row."""
+    if isinstance(rows, Mapping):
+        raise ValidationError(
+            "expected the rows of one case, got a mapping of cases; replay them "
+            "all with replay(cases), or one with replay_case(cases[case_id])",
+            path=path,
+        )
+    if isinstance(rows, (VinstRow, str, bytes)) or not isinstance(rows, Iterable):
+        raise ValidationError(
+            f"expected a sequence of VinstRow, got {type(rows).__name__}", path=path
+        )
+    found = tuple(rows)
+    if not found:
+        raise ValidationError("a case has at least one row", path=path)
+    for index, row in enumerate(found):
+        if not isinstance(row, VinstRow):
+            raise ValidationError(
+                f"expected a VinstRow, got {type(row).__name__}",
+                path=f"{path}[{index}]",
+            )
+    return found
+
+
 def replay_case(
     rows: Sequence[VinstRow],
     *,
@@ -772,8 +825,7 @@ def replay_case(
     >>> r.rejection.rule
     'early-auto-close'
     """
-    if not rows:
-        raise ValidationError("a case has at least one row", path="rows")
+    rows = _case_rows(rows, "rows")
     lc = lifecycle or INCIDENT_LIFECYCLE
     ticket = open_ticket(rows[0], lifecycle=lc)
     applied = 0
@@ -1023,6 +1075,13 @@ def replay(
     >>> report.accepted, report.first_contact
     (1, 1)
     """
+    if not isinstance(cases, Mapping):
+        raise ValidationError(
+            f"expected a mapping of case id to rows (as read_cases returns), got "
+            f"{type(cases).__name__}; group rows by case with group_cases(rows)",
+            path="cases",
+        )
+    checked = [_case_rows(rows, f"cases[{case!r}]") for case, rows in cases.items()]
     lc = lifecycle or INCIDENT_LIFECYCLE
     started = time.perf_counter()
     results = [
@@ -1032,7 +1091,7 @@ def replay(
             hold_time_frame=hold_time_frame,
             infer_confirmation=infer_confirmation,
         )
-        for rows in cases.values()
+        for rows in checked
     ]
     duration = timedelta(seconds=time.perf_counter() - started)
     return ReplayReport.from_results(results, duration=duration, lifecycle=lc)
