@@ -554,3 +554,91 @@ def test_a_time_frame_in_the_repeated_hour_is_told_unambiguously(minute: int) ->
     ]
     assert texts[0] != texts[1]
     assert all(f"02:{minute:02d}" in text for text in texts)
+
+
+# -- escalate(to_tier=...) and moves between tiers ------------------------------------
+
+
+def _escalate(ticket: Incident, minutes: float, **kw: Any) -> Incident:
+    fields: dict[str, Any] = {
+        "reason": "r",
+        "handoff": FULL,
+        "at": at(minutes),
+        "actor": "a-sam",
+    }
+    fields.update(kw)
+    return escalate(ticket, **fields).ticket
+
+
+_GROUPS = DEFAULT_ESCALATION_POLICY.model.groups
+
+
+@given(
+    st.sampled_from(sorted({c for g in _GROUPS for c in g.categories})),
+    st.sampled_from(Tier),
+)
+def test_escalating_to_a_tier_picks_the_models_group_for_the_category(
+    category: str, tier: Tier
+) -> None:
+    # escalate() took no to_tier (a bare TypeError) though Ticket.escalate does.
+    ticket = new_ticket(category=category)
+    at_tier = [
+        g
+        for g in DEFAULT_ESCALATION_POLICY.model.groups_for(category)
+        if g.tier is tier
+    ]
+    if not at_tier:
+        with pytest.raises(ValidationError) as info:
+            _escalate(ticket, 1, to_tier=tier)
+        assert info.value.path == "to_tier"
+        assert repr(category) in str(info.value)
+        return
+    by_tier = _escalate(ticket, 1, to_tier=tier)
+    assert by_tier == _escalate(ticket, 1, to_group=at_tier[0].name)
+    assert by_tier.tier is tier
+
+
+def test_a_tier_that_disagrees_with_the_group_is_refused() -> None:
+    with pytest.raises(ValidationError) as info:
+        _escalate(new_ticket(), 1, to_tier=Tier.L3, to_group="desktop-support")
+    assert info.value.path == "to_tier"
+    assert "desktop-support" in str(info.value)
+    agreed = _escalate(new_ticket(), 1, to_tier=Tier.L2, to_group="desktop-support")
+    assert (agreed.tier, agreed.group) == (Tier.L2, "desktop-support")
+
+
+@pytest.mark.parametrize("to_tier", ["l2", 2])
+def test_a_tier_given_as_text_is_refused(to_tier: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        _escalate(new_ticket(), 1, to_tier=to_tier)
+    assert info.value.path == "to_tier"
+
+
+def test_a_hierarchical_escalation_takes_only_the_tickets_own_tier() -> None:
+    ticket = new_ticket()
+    kind = EscalationKind.HIERARCHICAL
+    with pytest.raises(ValidationError) as info:
+        _escalate(ticket, 1, kind=kind, to_tier=Tier.L2)
+    assert info.value.path == "to_tier"
+    assert _escalate(ticket, 1, kind=kind, to_tier=Tier.L1) == _escalate(
+        ticket, 1, kind=kind
+    )
+
+
+@given(st.sampled_from(_GROUPS), st.sampled_from(_GROUPS))
+def test_a_functional_escalation_moves_up_or_across_never_down(
+    held_by: SupportGroup, to: SupportGroup
+) -> None:
+    # docs/guides/escalation.md: a ticket moves up to a group with the skill;
+    # a move down used to be accepted (L3 back to the L1 service desk).
+    ticket = new_ticket()
+    if held_by.name != ticket.group:
+        ticket = _escalate(ticket, 1, to_group=held_by.name)
+    assert ticket.tier is held_by.tier
+    if to.tier.rank < held_by.tier.rank:
+        with pytest.raises(ValidationError) as info:
+            _escalate(ticket, 2, to_group=to.name)
+        assert info.value.path == "to_group"
+        assert "route" in str(info.value)
+    else:
+        assert _escalate(ticket, 2, to_group=to.name).tier is to.tier

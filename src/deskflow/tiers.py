@@ -1344,6 +1344,44 @@ class EscalationResult(Generic[T]):
     internal_notice: InternalNotice
 
 
+def _functional_target(
+    ticket: Ticket, model: SupportModel, *, to_group: str | None, to_tier: Tier | None
+) -> SupportGroup:
+    """The group a functional escalation goes to, up or across from the ticket's tier."""
+    if to_group is not None:
+        group = model.group(to_group)
+        if to_tier is not None and group.tier is not to_tier:
+            raise ValidationError(
+                f"group {group.name!r} is at tier {group.tier.value}, not "
+                f"{to_tier.value}; give one of them, or both in agreement",
+                path="to_tier",
+            )
+        path = "to_group"
+    elif to_tier is not None:
+        found = [g for g in model.groups_for(ticket.category) if g.tier is to_tier]
+        if not found:
+            raise ValidationError(
+                f"no group at tier {to_tier.value} handles category "
+                f"{ticket.category!r} in the support model; give to_group",
+                path="to_tier",
+            )
+        group = found[0]
+        path = "to_tier"
+    else:
+        raise ValidationError(
+            "a functional escalation goes to a group (to_group) or a tier (to_tier)",
+            path="to_group",
+        )
+    if group.tier.rank < ticket.tier.rank:
+        raise ValidationError(
+            f"an escalation moves a ticket up or across, not down: group "
+            f"{group.name!r} is at tier {group.tier.value}, the ticket at "
+            f"{ticket.tier.value}; route the ticket to send it back",
+            path=path,
+        )
+    return group
+
+
 def escalate(
     ticket: T,
     *,
@@ -1352,6 +1390,7 @@ def escalate(
     at: datetime,
     actor: str,
     to_group: str | None = None,
+    to_tier: Tier | None = None,
     kind: EscalationKind = EscalationKind.FUNCTIONAL,
     to_agent: str | None = None,
     warm: bool = False,
@@ -1365,7 +1404,12 @@ def escalate(
     """Check the hand-off, escalate through the ticket engine, and write both notices.
 
     Functional escalation goes to ``to_group`` (its tier comes from the
-    model). Hierarchical escalation stays at the ticket's tier and goes to
+    model), up or across, never down: a group below the ticket's tier is
+    refused (route the ticket to send it back). ``to_tier``, as in
+    ``Ticket.escalate``, may stand for the group: the model's first group at
+    that tier that handles the ticket's category; given with ``to_group``,
+    it must be that group's tier. Hierarchical escalation stays at the
+    ticket's tier (``to_tier``, if given, must be it) and goes to
     ``to_agent``, by default the supervisor of the ticket's (or
     ``to_group``'s) group. The owner does not change.
 
@@ -1377,8 +1421,10 @@ def escalate(
         IncompleteHandoff: listing every problem of the hand-off package
             (:func:`handoff_problems`); nothing is changed.
         UnknownGroup: ``to_group`` is not in the model.
-        ValidationError: the time frame lies before ``at``, or ``next_steps``
-            is a single string rather than a collection of steps.
+        ValidationError: the time frame lies before ``at``, ``next_steps``
+            is a single string rather than a collection of steps, the group
+            is below the ticket's tier, or ``to_tier`` names no group or
+            disagrees with the group or the kind of escalation.
     """
     ensure_aware(at, "at")
     if not isinstance(kind, EscalationKind):
@@ -1395,14 +1441,22 @@ def escalate(
             allowed=lc.allowed(ticket.status),
             missing=problems,
         )
+    if to_tier is not None and not isinstance(to_tier, Tier):
+        raise ValidationError(
+            f"expected a Tier or None, got {type(to_tier).__name__}", path="to_tier"
+        )
     if kind is EscalationKind.FUNCTIONAL:
-        if to_group is None:
-            raise ValidationError(
-                "a functional escalation goes to a group", path="to_group"
-            )
-        group: SupportGroup | None = model.group(to_group)
-        to_tier = model.group(to_group).tier
+        target = _functional_target(ticket, model, to_group=to_group, to_tier=to_tier)
+        group: SupportGroup | None = target
+        to_tier = target.tier
     else:
+        if to_tier is not None and to_tier is not ticket.tier:
+            raise ValidationError(
+                f"a hierarchical escalation stays at the ticket's tier "
+                f"({ticket.tier.value}), got {to_tier.value}; for another tier, "
+                "escalate functionally",
+                path="to_tier",
+            )
         group = (
             model.group(to_group) if to_group is not None else model.find(ticket.group)
         )
