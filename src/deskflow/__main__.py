@@ -23,6 +23,20 @@ __all__ = ["main"]
 DEFAULT_DB = "deskflow-demo.db"
 
 
+def _demo(db: str) -> int:
+    from deskflow import _demo
+    from deskflow.errors import DeskflowError
+
+    try:
+        return _demo.run(db=db)
+    except DeskflowError as exc:
+        # A --db that cannot be opened (no such folder, not an SQLite file,
+        # another application's database) is the user's to fix: say so on
+        # one line, as show does, rather than with a traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def _show(reference: str, db: str) -> int:
     from deskflow import _demo
     from deskflow.errors import DeskflowError, TicketNotFound
@@ -72,9 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from deskflow import _demo
-
-        return _demo.run(db=args.db)
+        return _demo(args.db)
     if args.command == "show":
         return _show(args.ref, args.db)
     parser.error(f"unknown command {args.command!r}")  # pragma: no cover

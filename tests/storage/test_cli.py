@@ -49,3 +49,23 @@ def test_show_reports_what_is_missing(
     SQLiteStore(db).close()
     assert main(["show", "INC-0000-0000", "--db", db]) == 1
     assert "no ticket" in capsys.readouterr().err
+
+
+def test_demo_with_an_unusable_db_prints_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("shopping list\n", encoding="utf-8")
+    before = not_sqlite.read_bytes()
+    for db in (tmp_path / "nope" / "x.db", not_sqlite, tmp_path):
+        assert main(["demo", "--db", str(db)]) == 1
+        captured = capsys.readouterr()
+        (line,) = captured.err.splitlines()
+        assert line.startswith("error: ")
+        assert str(db) in line
+        assert "Traceback" not in captured.err
+        assert "Saved" not in captured.out
+    assert not (tmp_path / "nope").exists()
+    assert not_sqlite.read_bytes() == before
+    assert main(["show", "INC-0000-0000", "--db", str(not_sqlite)]) == 1
+    assert capsys.readouterr().err.startswith("error: ")

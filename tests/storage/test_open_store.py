@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import deskflow.storage as storage_module
-from deskflow.errors import ValidationError
+from deskflow.errors import StorageError, ValidationError
 from deskflow.storage import ENTRY_POINT_GROUP, MemoryStore, SQLiteStore, open_store
 
 
@@ -83,3 +83,71 @@ def test_third_party_schemes_come_from_the_entry_point_group(
     with pytest.raises(ValidationError, match="not a TicketStore"):
         open_store("junk://x")
     assert storage_module.open_store is open_store
+
+
+@pytest.mark.parametrize("name", ["timeot", "journal", "path", "mode"])
+def test_an_unknown_sqlite_option_is_named(name: str, tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    with pytest.raises(ValidationError) as info:
+        open_store(f"sqlite:///{db}", **{name: 3})
+    assert info.value.path == name
+    for known in ("timeout", "durable", "full_text", "converter"):
+        assert known in str(info.value)
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("timeout", "3"),
+        ("timeout", -1),
+        ("timeout", -0.5),
+        ("timeout", float("nan")),
+        ("timeout", float("inf")),
+        ("timeout", True),
+        ("timeout", None),
+        ("durable", "yes"),
+        ("durable", 1),
+        ("full_text", None),
+        ("converter", "json"),
+    ],
+)
+def test_a_wrong_sqlite_option_value_is_named_and_nothing_is_created(
+    option: str, value: Any, tmp_path: Path
+) -> None:
+    db = tmp_path / "desk.db"
+    for make in (
+        lambda: open_store(f"sqlite:///{db}", **{option: value}),
+        lambda: SQLiteStore(db, **{option: value}),
+    ):
+        with pytest.raises(ValidationError) as info:
+            make()
+        assert info.value.path == option
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("timeout", [0, 0.0, 2, 2.5])
+def test_a_timeout_of_zero_or_more_seconds_is_accepted(
+    timeout: float, tmp_path: Path
+) -> None:
+    with SQLiteStore(tmp_path / "desk.db", timeout=timeout) as store:
+        assert store.count() == 0
+
+
+@pytest.mark.parametrize("path", [None, 5, b"desk.db", ["desk.db"]])
+def test_sqlite_store_needs_a_path(path: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        SQLiteStore(path)
+    assert info.value.path == "path"
+
+
+def test_a_database_in_a_missing_folder_is_a_storage_error_naming_it(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "nope" / "desk.db"
+    with pytest.raises(StorageError, match="does not exist") as info:
+        SQLiteStore(db)
+    assert str(db) in str(info.value)
+    with pytest.raises(StorageError, match="folder"):
+        SQLiteStore(tmp_path)
+    assert not db.parent.exists()

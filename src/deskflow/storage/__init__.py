@@ -29,6 +29,7 @@ from deskflow.storage.protocol import (
     TicketQuery,
     TicketStore,
 )
+from deskflow.storage.sqlite import _OPTIONS as _SQLITE_OPTIONS
 from deskflow.storage.sqlite import SQLiteStore
 
 __all__ = [
@@ -62,8 +63,9 @@ def open_store(url: str, **options: Any) -> TicketStore:
       ``deskflow.stores`` entry-point group, called as ``factory(url, **options)``.
 
     Raises:
-        ValidationError: the URL has no scheme, no backend serves it, or
-            an ``sqlite://`` URL has a query string or fragment.
+        ValidationError: the URL has no scheme, no backend serves it, an
+            ``sqlite://`` URL has a query string or fragment, or an option is
+            unknown to the backend or has a wrong value (``path`` names it).
         StorageError: the entry point registered for the scheme cannot be
             loaded (its module fails to import, or lacks the factory); the
             original exception is the ``__cause__``.
@@ -98,6 +100,13 @@ def open_store(url: str, **options: Any) -> TicketStore:
                 "or '#' of the file name as %3F or %23",
                 path="url",
             )
+        for name in options:
+            if name not in _SQLITE_OPTIONS:
+                raise ValidationError(
+                    "not an option of sqlite:// stores; they take "
+                    f"{', '.join(_SQLITE_OPTIONS)} (the file is named in the URL)",
+                    path=name,
+                )
         path = unquote(rest)
         if path in ("", ":memory:", "/:memory:"):
             return SQLiteStore(":memory:", **options)

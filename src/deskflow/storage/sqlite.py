@@ -61,6 +61,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -343,6 +344,39 @@ def _fold_text(texts: Iterable[str]) -> str:
     return "\n".join(t.casefold() for t in texts if t).replace("\x00", " ")
 
 
+# The keyword options of SQLiteStore, which open_store("sqlite://...") passes on.
+_OPTIONS = ("timeout", "durable", "full_text", "converter")
+
+
+def _check_options(
+    path: object, timeout: object, durable: object, full_text: object, converter: object
+) -> None:
+    """Refuse a wrong argument of SQLiteStore before anything is opened."""
+    if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+        raise ValidationError(
+            "expected a file path (str or os.PathLike of str), ':memory:' or a "
+            f"'file:' URI, got {type(path).__name__}",
+            path="path",
+        )
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not math.isfinite(timeout)
+        or timeout < 0
+    ):
+        raise ValidationError(
+            f"must be a number of seconds, 0 or more, got {timeout!r}", path="timeout"
+        )
+    for name, flag in (("durable", durable), ("full_text", full_text)):
+        if not isinstance(flag, bool):
+            raise ValidationError(f"must be True or False, got {flag!r}", path=name)
+    if converter is not None and not isinstance(converter, cattrs.BaseConverter):
+        raise ValidationError(
+            f"expected a cattrs converter or None, got {type(converter).__name__}",
+            path="converter",
+        )
+
+
 class SQLiteStore:
     """A :class:`~deskflow.storage.protocol.TicketStore` in one SQLite file.
 
@@ -370,6 +404,8 @@ class SQLiteStore:
         full_text: Whether search uses the FTS5 trigram index.
 
     Raises:
+        ValidationError: an argument has the wrong type, or ``timeout`` is
+            negative or not finite; ``path`` names it, nothing is opened.
         StorageError: ``path`` is not an SQLite database, or is someone
             else's; the file is left untouched.
         SchemaVersionError: the database was written by a newer deskflow.
@@ -390,6 +426,7 @@ class SQLiteStore:
         full_text: bool = True,
         converter: cattrs.Converter | None = None,
     ) -> None:
+        _check_options(path, timeout, durable, full_text, converter)
         self._converter = converter if converter is not None else _default_converter()
         # The generated codec mirrors the default converter only.
         self._codec = _default_codec() if converter is None else None
@@ -1285,6 +1322,13 @@ def _uri_file(uri: str) -> str:
 def _check_header(path: str) -> None:
     """Refuse a file that is not an SQLite database before SQLite touches it."""
     file = Path(path)
+    if file.is_dir():
+        raise StorageError(f"{path!r} is a folder; give the path of a database file")
+    if not file.exists() and not file.absolute().parent.is_dir():
+        raise StorageError(
+            f"cannot create {path}: its folder {str(file.absolute().parent)!r} "
+            "does not exist"
+        )
     try:
         if not file.exists() or file.stat().st_size == 0:
             return
