@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deskflow.errors import DeskflowError, ValidationError
+from deskflow.errors import DeskflowError, StorageError, ValidationError
 from deskflow.storage import (
     ImportLineError,
     MemoryStore,
@@ -104,3 +104,17 @@ def test_a_newer_document_schema_is_a_line_error(store: TicketStore) -> None:
     with pytest.raises(ImportLineError, match="newer"):
         import_jsonl(store, io.StringIO(newer))
     assert store.count() == 0
+
+
+def test_export_to_a_missing_folder_names_the_path_given(tmp_path: Path) -> None:
+    store = MemoryStore()
+    store.add(incident("t-1"))
+    target = tmp_path / "nope" / "backup.jsonl"
+    for given in (target, str(target)):
+        with pytest.raises(StorageError) as info:
+            export_jsonl(store, given)
+        message = str(info.value)
+        assert str(target) in message
+        assert ".tmp" not in message
+        assert isinstance(info.value.__cause__, OSError)
+    assert not target.parent.exists()

@@ -40,7 +40,7 @@ from typing import IO
 
 import cattrs
 
-from deskflow.errors import DuplicateTicket, ValidationError
+from deskflow.errors import DuplicateTicket, StorageError, ValidationError
 from deskflow.serialization import from_dict, to_dict
 from deskflow.storage.protocol import TicketStore
 from deskflow.tickets.model import Ticket
@@ -89,6 +89,7 @@ def _output(target: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
     if not isinstance(target, (str, os.PathLike)):
         yield target
         return
+    given = os.fspath(target)
     path = os.path.realpath(target)
     try:
         mode = os.stat(path).st_mode
@@ -97,27 +98,48 @@ def _output(target: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
     fd = None
-    if mode is None or stat.S_ISREG(mode):  # not a device or a pipe
-        # O_EXCL: never write through someone else's file; 0o666 less the
-        # umask, like open(); an existing file's permissions are kept below.
-        with suppress(PermissionError):  # a folder we may not add files to
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    if fd is None:  # write in place, as open() would
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+    with _naming(given):
+        if mode is None or stat.S_ISREG(mode):  # not a device or a pipe
+            # O_EXCL: never write through someone else's file; 0o666 less the
+            # umask, like open(); an existing file's permissions are kept below.
+            with suppress(PermissionError):  # a folder we may not add files to
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        if fd is None:  # write in place, as open() would
+            handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    if fd is None:
+        with handle:
             yield handle
         return
     try:
         with open(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temporary, stat.S_IMODE(mode))
-        os.replace(temporary, path)
+            with _naming(given):
+                handle.flush()
+                os.fsync(handle.fileno())
+        with _naming(given):
+            if mode is not None:
+                os.chmod(temporary, stat.S_IMODE(mode))
+            os.replace(temporary, path)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+@contextmanager
+def _naming(given: str) -> Iterator[None]:
+    """Turn an OSError of the export's own file handling into a StorageError naming ``given``.
+
+    The export writes a temporary file beside the target; the user named the
+    target, so that is the path the error names.
+    """
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, FileNotFoundError):
+            reason = f"its folder {os.path.dirname(given) or '.'!r} does not exist"
+        raise StorageError(f"cannot write the export to {given!r}: {reason}") from exc
 
 
 @contextmanager
@@ -146,6 +168,9 @@ def export_jsonl(
     Raises:
         ValidationError: a ticket holds a string that is not valid Unicode
             (a lone surrogate), which UTF-8 cannot hold.
+        StorageError: the file cannot be written (its folder does not
+            exist, no permission...); the message names ``target`` and the
+            ``OSError`` is the ``__cause__``.
 
     >>> import io
     >>> from deskflow.storage import MemoryStore
