@@ -535,6 +535,15 @@ def test_a_log_with_the_wrong_header_names_the_missing_columns(tmp_path: Path) -
     assert "missing columns 'SR Number', 'Status'" in str(info.value)
 
 
+def test_a_log_separated_by_semicolons_is_named_so(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(HEADER.replace(",", ";") + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        next(b.read_rows(log))
+    assert info.value.path == "line 1"
+    assert "separated by ';'" in str(info.value)
+
+
 def test_an_empty_log_has_no_header(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text("", encoding="utf-8")

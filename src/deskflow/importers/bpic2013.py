@@ -364,9 +364,14 @@ def read_rows(path: str | Path) -> Iterator[VinstRow]:
         missing = [c for c in _REQUIRED_COLUMNS if c not in header]
         if missing:
             plural = "s" if len(missing) > 1 else ""
+            found = (
+                "the header is one column holding ';': is the file separated by "
+                "';' rather than ','?"
+                if len(header) == 1 and ";" in header[0]
+                else f"the header has {', '.join(map(repr, header))}"
+            )
             raise ValidationError(
-                f"missing column{plural} {', '.join(map(repr, missing))}; the header "
-                f"has {', '.join(map(repr, header))}",
+                f"missing column{plural} {', '.join(map(repr, missing))}; {found}",
                 path="line 1",
             )
         for line, record in enumerate(reader, start=2):
