@@ -36,10 +36,10 @@ test at the end of this module that compares everything else):
 - when a later resolution cycle runs on another target than an earlier one
   (a priority or policy change), ``evaluate`` alerts again a threshold the
   earlier cycle reached (:func:`check_case` leaves those cycles' alerts out);
-- a vendor clock that a pause rule stopped for its whole hold gets a due
-  instant counted from the end of the hold, where an update or
-  escalation-response clock that never ran gets none (the random policies
-  pause no vendor clock on hold).
+- a clock that a pause rule kept from ever counting gets a due instant in
+  some cases (a vendor clock paused for its whole hold; an escalation
+  response answered at the instant of an escalation that queued the ticket)
+  and none in others (the random policies pause neither clock that way).
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ from deskflow.sla import (
     Alert,
     ClockKind,
     ClockReport,
+    ClockState,
     Evaluation,
     NamedCalendar,
     PauseRule,
@@ -794,18 +795,44 @@ def test_a_reopened_cycle_on_a_new_target_is_compared_without_its_alerts() -> No
     ]
 
 
-def test_a_vendor_clock_paused_throughout_its_hold_is_compared_without_its_due() -> (
-    None
-):
-    # A rule pauses the vendor clock for the whole hold: it never counts.
-    # The oracle gives it no due instant, as evaluate does for an update or
-    # escalation-response clock that never ran; evaluate gives the vendor
-    # clock one counted from the end of the hold. Everything else agrees.
+def _never_ran_agrees(ticket: Ticket, at: datetime, policy: SlaPolicy) -> None:
+    """Agreement but for the due instant of the met clocks that never counted."""
+    got = evaluate(ticket, at=at, policy=policy)
+    want = oracle_evaluate(ticket, at, policy)
+    idle = [
+        (c.name, c.cycle)
+        for c in want.clocks
+        if c.state is ClockState.MET and c.elapsed == ZERO and c.due is None
+    ]
+    assert idle  # the case is the one this test is about
+    assert_agrees(
+        attrs.evolve(
+            got,
+            clocks=tuple(
+                attrs.evolve(c, due=None) if (c.name, c.cycle) in idle else c
+                for c in got.clocks
+            ),
+        ),
+        want,
+    )
+
+
+def test_clocks_that_never_ran_are_compared_without_their_due_instant() -> None:
+    # A clock that a pause rule stopped from its start to its stop never
+    # counts. The oracle gives it no due instant, as evaluate does for an
+    # update cycle or an escalation response answered later; evaluate gives
+    # one (the stop or start plus the whole target) to a vendor clock paused
+    # for its whole hold, and to an escalation response answered at the
+    # instant of an escalation that moved the ticket into a pausing status.
+    # Everything else agrees.
     policy = attrs.evolve(
         BERLIN,
         pause_rules=(
             PauseRule(status=Status.ON_HOLD, clocks={ClockKind.VENDOR}),
-            PauseRule(status=Status.QUEUED, clocks={ClockKind.UPDATE}),
+            PauseRule(
+                status=Status.QUEUED,
+                clocks={ClockKind.UPDATE, ClockKind.ESCALATION_RESPONSE},
+            ),
         ),
     )
     worked = _p3().start_work(at=T0, actor="a-sam")
@@ -813,22 +840,22 @@ def test_a_vendor_clock_paused_throughout_its_hold_is_compared_without_its_due()
     check(held, T0 + 2 * H, policy)  # paused, no due instant on either side
     for gap in (timedelta(0), H):
         back = held.resume(at=T0 + H + gap, actor="a-sam")
-        got = evaluate(back, at=T0 + 3 * H, policy=policy)
-        want = oracle_evaluate(back, T0 + 3 * H, policy)
-        vendor = want.clock(ClockKind.VENDOR)
-        assert vendor is not None
-        assert (vendor.state.value, vendor.elapsed, vendor.due) == ("met", ZERO, None)
-        assert_agrees(
-            attrs.evolve(
-                got,
-                clocks=tuple(
-                    attrs.evolve(c, due=None) if c.kind is ClockKind.VENDOR else c
-                    for c in got.clocks
-                ),
-            ),
-            want,
-        )
-    # the same never-running stop for an update cycle: both say no due instant
+        _never_ran_agrees(back, T0 + 3 * H, policy)
+    escalated = _escalate(worked, T0 + H)
+    _never_ran_agrees(
+        escalated.assign(assignee="a-kim", at=T0 + H, actor="a-kim"), T0 + 3 * H, policy
+    )
+    # where both say no due instant: answered later, or already queued
+    check(
+        escalated.assign(assignee="a-kim", at=T0 + 2 * H, actor="a-kim"),
+        T0 + 3 * H,
+        policy,
+    )
     queued = _p3().route(group="g", at=T0, actor="a-sam")
+    check(
+        _escalate(queued, T0 + H).assign(assignee="a-kim", at=T0 + H, actor="a-kim"),
+        T0 + 3 * H,
+        policy,
+    )
     noted = queued.add_note(_public(T0 + H)).add_note(_public(T0 + 2 * H))
     check(noted, T0 + 3 * H, policy)
