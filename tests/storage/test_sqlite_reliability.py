@@ -6,10 +6,13 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deskflow.errors import SchemaVersionError, StorageError
 from deskflow.storage import SQLiteStore
@@ -210,3 +213,53 @@ def test_a_busy_database_is_a_storage_error(tmp_path: Path) -> None:
             blocker.execute("ROLLBACK")
             blocker.close()
         store.add(incident("t-1"))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    damaged=st.integers(0, 2),
+    version=st.integers(1, 3),
+    how=st.sampled_from(['{"type": "opened"}', "not json", '{"type": "nosuch"}', "[]"]),
+)
+def test_an_unreadable_event_names_its_ticket_and_version(
+    damaged: int, version: int, how: str
+) -> None:
+    import io
+
+    from deskflow.storage import TicketQuery, export_jsonl
+
+    from .helpers import with_notes
+
+    ids = ["t-0", "t-1", "t-2"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "desk.db"
+        with SQLiteStore(path) as store:
+            store.add_many(with_notes(incident(i), 2) for i in ids)
+            reference = store.get(ids[damaged]).reference
+        conn = sqlite3.connect(path)
+        conn.execute(
+            "UPDATE events SET data = ? WHERE ticket_id = ? AND seq = ?",
+            (how, ids[damaged], version),
+        )
+        conn.commit()
+        conn.close()
+        with SQLiteStore(path) as store:
+            reads = {
+                "get": lambda: store.get(ids[damaged]),
+                "get_by_reference": lambda: store.get_by_reference(reference),
+                "timeline": lambda: store.timeline(ids[damaged]),
+                "find": lambda: store.find(TicketQuery()),
+                "iter_all": lambda: list(store.iter_all()),
+                "export_jsonl": lambda: export_jsonl(store, io.StringIO()),
+            }
+            for name, read in reads.items():
+                with pytest.raises(StorageError) as info:
+                    read()
+                message = str(info.value)
+                assert repr(ids[damaged]) in message, name
+                assert f"event {version} " in message, name
+                assert f"version {version}" in message, name
+            # The other tickets still read.
+            for other in ids:
+                if other != ids[damaged]:
+                    assert store.get(other).version == 3

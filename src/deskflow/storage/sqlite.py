@@ -653,13 +653,38 @@ class SQLiteStore:
             del known[next(iter(known))]  # the least recently remembered
         known[ticket_id] = (event, data)
 
-    def _fold(self, rows: Sequence[tuple[str]] | Iterable[str]) -> Ticket:
+    def _fold(
+        self, rows: Sequence[tuple[str]] | Sequence[str], ticket_id: str
+    ) -> Ticket:
+        """The ticket of one ticket's rows; an error names ``ticket_id`` (or the reference)."""
+        try:
+            # Not the order check of Ticket.from_events: what was saved reads back.
+            return _fold_events(self._events(rows, ticket_id), check_order=False)
+        except StorageError:
+            raise
+        except Exception as exc:  # readable events that do not make a ticket
+            raise StorageError(
+                f"ticket {ticket_id!r}: its stored events do not make a ticket "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
+
+    def _events(
+        self, rows: Sequence[tuple[str]] | Sequence[str], ticket_id: str
+    ) -> list[Event]:
+        """The events of one ticket's rows (in seq order, from 1); a bad row names both."""
         structure = self._structure_event
-        # Not the order check of Ticket.from_events: what was saved reads back.
-        return _fold_events(
-            [structure(r if isinstance(r, str) else r[0]) for r in rows],
-            check_order=False,
-        )
+        try:
+            return [structure(r if isinstance(r, str) else r[0]) for r in rows]
+        except StorageError:
+            # Only when reading failed: find the row, to say which event it is.
+            for seq, row in enumerate(rows, 1):
+                try:
+                    structure(row if isinstance(row, str) else row[0])
+                except StorageError as exc:
+                    raise StorageError(
+                        f"ticket {ticket_id!r}, event {seq} (version {seq}): {exc}"
+                    ) from exc.__cause__
+            raise  # pragma: no cover - the same rows failed a moment ago
 
     @staticmethod
     def _head(ticket: Ticket) -> tuple[Any, ...]:
@@ -980,7 +1005,7 @@ class SQLiteStore:
         )
         if not rows:
             raise TicketNotFound(ticket_id)
-        ticket = self._fold(rows)
+        ticket = self._fold(rows, ticket_id)
         self._remember(ticket.id, ticket.timeline[-1], rows[-1][0])
         return ticket
 
@@ -1003,7 +1028,21 @@ class SQLiteStore:
         )
         if not rows:
             raise TicketNotFound(reference)
-        ticket = self._fold(rows)
+        try:
+            ticket = self._fold(rows, reference)
+        except StorageError as exc:
+            # Name the ticket by its id, as get() does (a cold path: one more query).
+            row = self._read(
+                "reading a ticket",
+                lambda conn: conn.execute(
+                    "SELECT id FROM tickets WHERE reference = ?", (reference,)
+                ).fetchone(),
+            )
+            if row is None:  # pragma: no cover - tickets are never deleted
+                raise
+            raise StorageError(
+                f"{exc} (the ticket with reference {reference!r} is {row[0]!r})"
+            ) from exc.__cause__
         self._remember(ticket.id, ticket.timeline[-1], rows[-1][0])
         return ticket
 
@@ -1024,7 +1063,7 @@ class SQLiteStore:
         )
         if not rows:
             raise TicketNotFound(ticket_id)
-        return tuple(self._structure_event(r[0]) for r in rows)
+        return tuple(self._events(rows, ticket_id))
 
     @staticmethod
     def _where(q: TicketQuery) -> tuple[list[str], list[Any]]:
@@ -1094,7 +1133,7 @@ class SQLiteStore:
             lambda conn: conn.execute(sql, (*params, q.limit + 1)).fetchall(),
         )
         groups = _group_rows(rows)
-        items = tuple(self._fold(data) for _, _, data in groups[: q.limit])
+        items = tuple(self._fold(data, tid) for tid, _, data in groups[: q.limit])
         cursor = None
         if len(groups) > q.limit:
             last_id, last_key, _ = groups[q.limit - 1]
@@ -1142,8 +1181,8 @@ class SQLiteStore:
                 "reading all tickets", partial(_fetch_all, sql, (*params, _CHUNK))
             )
             groups = _group_rows(rows)
-            for _, _, data in groups:
-                yield self._fold(data)
+            for tid, _, data in groups:
+                yield self._fold(data, tid)
             if len(groups) < _CHUNK:
                 return
             last = groups[-1][0]
