@@ -127,3 +127,28 @@ def test_a_complete_handoff_holds_every_part_asked_for(data: st.DataObject) -> N
     )
     handoff = data.draw(ds.handoffs(complete=True, parts=parts))
     assert handoff.missing(parts) == ()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path"),
+    [
+        ({"zones": ("Mars/Base",)}, "zones[0]"),  # was a bare ZoneInfoNotFoundError
+        ({"zones": "Europe/Brussels"}, "zones"),  # was read letter by letter
+        ({"min_value": T0}, "min_value"),  # the bounds are naive wall times
+        ({"max_value": T0}, "max_value"),
+    ],
+)
+def test_aware_datetimes_checks_its_arguments(
+    kwargs: dict[str, object], path: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        ds.aware_datetimes(**kwargs)  # type: ignore[arg-type]
+    assert info.value.path == path
+
+
+def test_events_takes_event_classes_not_their_tags() -> None:
+    # events("opened") used to be a bare TypeError from hypothesis.
+    with pytest.raises(ValidationError) as info:
+        ds.events("opened")  # type: ignore[arg-type]
+    assert info.value.path == "types_[0]"
+    assert "Opened" in str(info.value)

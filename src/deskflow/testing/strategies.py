@@ -43,7 +43,7 @@ import typing
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Union, get_args, get_origin
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 from hypothesis import strategies as st
@@ -229,7 +229,40 @@ def aware_datetimes(
     >>> dt.tzinfo.key, dt.utcoffset()
     ('Europe/Brussels', datetime.timedelta(seconds=7200))
     """
-    return _aware_datetimes(min_value, max_value, tuple(zones))
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if not isinstance(bound, datetime) or bound.tzinfo is not None:
+            raise ValidationError(
+                "expected a naive wall-clock datetime (as hypothesis' datetimes() "
+                f"takes), got {_describe_bound(bound)}",
+                path=name,
+            )
+    return _aware_datetimes(min_value, max_value, _zone_names(zones))
+
+
+def _describe_bound(value: Any) -> str:
+    if isinstance(value, datetime):
+        return f"an aware datetime {value.isoformat()}"
+    return type(value).__name__
+
+
+def _zone_names(zones: Any) -> tuple[str, ...]:
+    if zones is ZONES:  # the default, drawn from inside other strategies
+        return tuple(ZONES)
+    if isinstance(zones, (str, bytes)) or not isinstance(zones, Iterable):
+        raise ValidationError(
+            f"expected a collection of IANA zone names, got {type(zones).__name__}"
+            " (wrap one zone in a tuple)",
+            path="zones",
+        )
+    names = tuple(zones)
+    for index, name in enumerate(names):
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise ValidationError(
+                f"unknown IANA time zone {name!r}", path=f"zones[{index}]"
+            ) from None
+    return names
 
 
 @functools.cache
@@ -782,6 +815,14 @@ def events(*types_: type[ev.EventBase]) -> SearchStrategy[ev.EventBase]:
     >>> find(events(ev.Held), lambda e: True).type
     'held'
     """
+    for index, cls in enumerate(types_):
+        if not (isinstance(cls, type) and issubclass(cls, ev.EventBase)):
+            known = ev.EVENT_TYPES.get(cls) if isinstance(cls, str) else None
+            hint = f"; the class for that tag is {known.__name__}" if known else ""
+            raise ValidationError(
+                f"expected an event class, got {type(cls).__name__} {cls!r}{hint}",
+                path=f"types_[{index}]",
+            )
     chosen = types_ or tuple(ev.EVENT_TYPES.values())
     built = []
     for cls in chosen:
