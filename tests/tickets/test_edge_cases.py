@@ -42,6 +42,9 @@ from deskflow.tickets.lifecycle import (
     ReopenWindow,
     RequireFields,
     RequireHandoff,
+    incident_lifecycle,
+    problem_lifecycle,
+    service_request_lifecycle,
 )
 
 UTC = timezone.utc
@@ -317,8 +320,12 @@ def _lifecycle(**kw: Any) -> Lifecycle:
         lambda: Transition(command="close", sources={"flying"}, target=Status.CLOSED),
         lambda: Transition(command="close", sources="new", target=Status.CLOSED),
         lambda: Transition(command="close", sources=None, target=Status.CLOSED),
-        lambda: Transition(command="close", sources={Status.NEW}, target="closed"),
-        lambda: _lifecycle(initial="new"),
+        lambda: Transition(command="close", sources={Status.NEW}, target="closd"),
+        lambda: Transition(command="close", sources={Status.NEW}, target=7),
+        lambda: _lifecycle(initial="brand_new"),
+        lambda: _lifecycle(initial=None),
+        lambda: _lifecycle(version=True),
+        lambda: _lifecycle(version="2"),
         lambda: _lifecycle(terminal={"done"}),
         lambda: _lifecycle(transitions=_CLOSE),
         lambda: _lifecycle(auto_resume={"awaiting_nobody"}),
@@ -338,6 +345,24 @@ def test_status_and_hold_reason_values_are_read_like_the_documents_give_them() -
     assert t.sources == frozenset({Status.NEW})
 
 
+@pytest.mark.parametrize("status", list(Status))
+def test_initial_and_target_take_a_state_string_as_the_sets_do(status: Status) -> None:
+    t = Transition(command="close", sources={status.value}, target=status.value)
+    assert t.target is status
+    assert t == Transition(command="close", sources={status}, target=status)
+    if status is not Status.CLOSED:
+        lc = _lifecycle(
+            initial=status.value,
+            transitions=(
+                Transition(command="close", sources={status.value}, target="closed"),
+            ),
+        )
+        assert lc.initial is status
+        assert lc.transition(status, "close") == Transition(
+            command="close", sources={status}, target=Status.CLOSED
+        )
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -354,10 +379,52 @@ def test_a_malformed_guard_is_refused_when_built(build: Any) -> None:
         build()
 
 
-def test_a_lifecycle_error_is_a_definition_error_for_bad_statuses() -> None:
+@pytest.mark.parametrize(
+    ("path", "build"),
+    [
+        ("initial", lambda: _lifecycle(initial="brand_new")),
+        ("initial", lambda: _lifecycle(initial=1)),
+        ("target", lambda: Transition(command="close", sources={"new"}, target="x")),
+        ("target", lambda: Transition(command="close", sources={"new"}, target=1)),
+    ],
+)
+def test_a_lifecycle_error_is_a_definition_error_for_bad_statuses(
+    path: str, build: Any
+) -> None:
     with pytest.raises(LifecycleDefinitionError) as info:
-        _lifecycle(initial="new")
-    assert info.value.path == "initial"
+        build()
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("factory", "parameter"),
+    [
+        (incident_lifecycle, "reopen_window"),
+        (incident_lifecycle, "quiet_period"),
+        (service_request_lifecycle, "reopen_window"),
+        (service_request_lifecycle, "quiet_period"),
+        (problem_lifecycle, "reopen_window"),
+    ],
+)
+@pytest.mark.parametrize("value", [timedelta(days=-1), timedelta(seconds=-1), 14])
+def test_a_default_lifecycle_names_its_own_bad_parameter(
+    factory: Any, parameter: str, value: Any
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        factory(**{parameter: value})
+    assert info.value.path == parameter
+
+
+def test_the_lifecycle_factories_are_public() -> None:
+    import deskflow.tickets.lifecycle as module
+
+    for name in (
+        "incident_lifecycle",
+        "service_request_lifecycle",
+        "problem_lifecycle",
+    ):
+        assert name in module.__all__
+        assert getattr(module, name).__doc__
 
 
 # -- values with typed fields ----------------------------------------------------

@@ -52,6 +52,9 @@ __all__ = [
     "RequireHandoff",
     "RequireNote",
     "Transition",
+    "incident_lifecycle",
+    "problem_lifecycle",
+    "service_request_lifecycle",
 ]
 
 
@@ -93,6 +96,30 @@ def _to_handoff_parts(value: Iterable[HandoffPart | str]) -> frozenset[HandoffPa
     return _frozen_enum(value, HandoffPart, "parts")
 
 
+def _status_from(value: Any, path: str) -> Any:
+    """A ``Status`` from its string value, as documents give it; anything else unchanged.
+
+    Anything not a string is left for the field's validator to judge.
+    """
+    if isinstance(value, str) and not isinstance(value, Status):
+        try:
+            return Status(value)
+        except ValueError:
+            known = ", ".join(m.value for m in Status)
+            raise LifecycleDefinitionError(
+                f"unknown Status {value!r}; known: {known}", path=path
+            ) from None
+    return value
+
+
+def _to_target(value: Status | str | None) -> Status | None:
+    return _status_from(value, "target")  # type: ignore[no-any-return]
+
+
+def _to_initial(value: Status | str) -> Status:
+    return _status_from(value, "initial")  # type: ignore[no-any-return]
+
+
 def _to_note_kind(value: NoteKind | str) -> NoteKind:
     (kind,) = _frozen_enum((value,), NoteKind, "kind")
     return kind  # type: ignore[no-any-return]
@@ -110,13 +137,26 @@ def _is(kind: type[Any], *, optional: bool = False) -> Any:
     return check
 
 
-def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+def _is_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # A document reads true/false as a bool, never as an int: refuse it here too.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LifecycleDefinitionError(
+            f"expected an integer, got {type(value).__name__}", path=attribute.name
+        )
+
+
+def _check_window(value: Any, path: str) -> None:
+    """Refuse anything but a timedelta of zero or more, naming ``path``."""
     if not isinstance(value, timedelta):
         raise ValidationError(
-            f"expected a timedelta, got {type(value).__name__}", path=attribute.name
+            f"expected a timedelta, got {type(value).__name__}", path=path
         )
     if value < timedelta(0):
-        raise ValidationError(f"must not be negative, got {value}", path=attribute.name)
+        raise ValidationError(f"must not be negative, got {value}", path=path)
+
+
+def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _check_window(value, attribute.name)
 
 
 @attrs.frozen
@@ -341,15 +381,24 @@ GUARD_TYPES: dict[str, type[Any]] = {
 class Transition:
     """From any of ``sources``, ``command`` leads to ``target`` (``None``: stays).
 
+    Like the ``sources``, the ``target`` may be given as a ``Status`` or its
+    string value, as a document gives it.
+
     >>> t = Transition(command="start_work", sources={Status.QUEUED}, target=Status.IN_PROGRESS)
     >>> t.sources
     frozenset({<Status.QUEUED: 'queued'>})
+    >>> Transition(command="close", sources={"resolved"}, target="closed").target
+    <Status.CLOSED: 'closed'>
+    >>> Transition(command="close", sources={"resolved"}, target="closd")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.LifecycleDefinitionError: target: unknown Status 'closd'; known: new, ...
     """
 
     command: str = attrs.field(validator=non_empty)
     sources: frozenset[Status] = attrs.field(converter=_to_sources)
     target: Status | None = attrs.field(
-        default=None, validator=_is(Status, optional=True)
+        default=None, converter=_to_target, validator=_is(Status, optional=True)
     )
     guards: tuple[Guard, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_is(tuple)
@@ -361,12 +410,16 @@ class Lifecycle:
     """A ticket lifecycle: initial state, terminal states and transitions.
 
     ``auto_resume`` lists the hold reasons after which a customer reply
-    resumes work by itself.
+    resumes work by itself. Every state (``initial``, ``terminal``) and hold
+    reason may be given as an enum member or its string value.
 
     >>> lc = Lifecycle(name="tiny", initial=Status.NEW, terminal={Status.CLOSED},
     ...     transitions=(Transition(command="close", sources={Status.NEW}, target=Status.CLOSED),))
     >>> lc.allowed(Status.NEW), sorted(s.value for s in lc.states)
     (('close',), ['closed', 'new'])
+    >>> Lifecycle(name="tiny", initial="new", terminal={"closed"},
+    ...     transitions=(Transition(command="close", sources={"new"}, target="closed"),)) == lc
+    True
     >>> Lifecycle(name="bad", initial=Status.NEW, terminal={Status.CLOSED},
     ...     transitions=(Transition(command="fly", sources={Status.NEW}, target=Status.CLOSED),))
     Traceback (most recent call last):
@@ -375,7 +428,7 @@ class Lifecycle:
     """
 
     name: str = attrs.field(validator=non_empty)
-    initial: Status = attrs.field(validator=_is(Status))
+    initial: Status = attrs.field(converter=_to_initial, validator=_is(Status))
     terminal: frozenset[Status] = attrs.field(converter=_to_terminal)
     transitions: tuple[Transition, ...] = attrs.field(
         converter=to_tuple, validator=_is(tuple)
@@ -384,7 +437,7 @@ class Lifecycle:
         default=frozenset({HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_USER}),
         converter=_to_hold_reasons,
     )
-    version: int = 1
+    version: int = attrs.field(default=1, validator=_is_int)
     _index: dict[tuple[Status, str], Transition] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -578,7 +631,13 @@ def incident_lifecycle(
 
     >>> incident_lifecycle(quiet_period=timedelta(days=3)).name
     'incident'
+    >>> incident_lifecycle(reopen_window=timedelta(days=-1))
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: reopen_window: must not be negative, got -1 day, 0:00:00
     """
+    _check_window(reopen_window, "reopen_window")
+    _check_window(quiet_period, "quiet_period")
     transitions = _common(_WORKING, reopen=reopen_window, quiet=quiet_period)
     transitions.append(Transition(command="declare_major", sources=_WORKING))
     return Lifecycle(
@@ -599,6 +658,8 @@ def service_request_lifecycle(
     >>> "declare_major" in service_request_lifecycle().allowed(Status.NEW)
     False
     """
+    _check_window(reopen_window, "reopen_window")
+    _check_window(quiet_period, "quiet_period")
     return Lifecycle(
         name="service_request",
         initial=Status.NEW,
@@ -623,6 +684,7 @@ def problem_lifecycle(*, reopen_window: timedelta = timedelta(days=90)) -> Lifec
     >>> problem_lifecycle().allowed(Status.KNOWN_ERROR)[:3]
     ('add_note', 'assign', 'cancel')
     """
+    _check_window(reopen_window, "reopen_window")
     S = Status
     open_states = _WORKING | {S.KNOWN_ERROR}
     transitions = [
