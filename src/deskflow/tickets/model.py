@@ -1239,8 +1239,83 @@ def apply_event(ticket: T, e: ev.Event) -> T:
     return attrs.evolve(ticket, **changes)
 
 
+class _Collections:
+    """The tuple fields (notes, links, commitments) as events grow them.
+
+    Rebuilding a tuple for each event made folding a timeline with N notes
+    cost O(N^2). Here a field becomes a list the first time an event changes
+    it and grows in place; :meth:`changed` builds each changed tuple once. A
+    command uses one of these for its event (copying only the field the
+    event changes, as a new tuple would); a fold uses one for the whole
+    timeline.
+    """
+
+    __slots__ = ("_commitment_at", "_lists", "_seen_links", "_source")
+
+    def __init__(self, ticket: Any) -> None:
+        self._source = ticket
+        self._lists: dict[str, list[Any]] = {}
+        self._seen_links: set[TicketLink] | None = None
+        # where each commitment id sits (ids are unique through the commands,
+        # but a timeline is facts and a hand-made one may repeat an id)
+        self._commitment_at: dict[str, list[int]] | None = None
+
+    def _list(self, name: str) -> list[Any]:
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = list(getattr(self._source, name))
+        return found
+
+    def _current(self, name: str) -> Any:
+        found = self._lists.get(name)
+        return getattr(self._source, name) if found is None else found
+
+    def add_note(self, note: Note) -> None:
+        self._list("notes").append(note)
+
+    def add_link(self, link: TicketLink) -> None:
+        """Record ``link`` unless the ticket already has an equal one."""
+        if self._seen_links is None:
+            self._seen_links = set(self._current("links"))
+        if link not in self._seen_links:
+            self._seen_links.add(link)
+            self._list("links").append(link)
+
+    def add_commitment(self, commitment: Commitment) -> None:
+        items = self._list("commitments")
+        if self._commitment_at is not None:
+            self._commitment_at.setdefault(commitment.id, []).append(len(items))
+        items.append(commitment)
+
+    def close_commitment(self, commitment_id: str, **closing: Any) -> None:
+        """Evolve every commitment with ``commitment_id`` (none if it is unknown)."""
+        items = self._list("commitments")
+        if self._commitment_at is None:
+            self._commitment_at = {}
+            for index, x in enumerate(items):
+                self._commitment_at.setdefault(x.id, []).append(index)
+        for index in self._commitment_at.get(commitment_id, ()):
+            items[index] = attrs.evolve(items[index], **closing)
+
+    def changed(self) -> dict[str, tuple[Any, ...]]:
+        """The fields changed so far, as tuples."""
+        return {name: tuple(items) for name, items in self._lists.items()}
+
+
 def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
     """The field changes ``e`` makes to ``ticket`` (anything with the ticket's attributes)."""
+    collections = _Collections(ticket)
+    changes = _fold_one(ticket, e, collections)
+    changes.update(collections.changed())
+    return changes
+
+
+def _fold_one(ticket: Any, e: ev.Event, collections: _Collections) -> dict[str, Any]:
+    """The scalar field changes ``e`` makes; the tuple fields grow in ``collections``.
+
+    ``ticket``'s own notes, links and commitments are not read: a fold keeps
+    them in ``collections`` only.
+    """
     changes: dict[str, Any] = {"updated_at": e.at}
     if e.status is not None:
         changes["status"] = e.status
@@ -1259,7 +1334,7 @@ def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
     elif isinstance(e, ev.OwnershipTaken):
         changes["owner"] = e.owner
     elif isinstance(e, (ev.NoteAdded, ev.CustomerReplied)):
-        changes["notes"] = (*ticket.notes, e.note)
+        collections.add_note(e.note)
     elif isinstance(e, ev.Held):
         changes["hold"] = HoldState(
             reason=e.reason, until=e.until, since=e.at, detail=e.detail
@@ -1275,12 +1350,8 @@ def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
             kind=NoteKind.JUSTIFICATION,
             text=f"priority {ticket.priority.label} → {e.priority.label}: {e.justification}",
         )
-        changes.update(
-            impact=e.impact,
-            urgency=e.urgency,
-            priority=e.priority,
-            notes=(*ticket.notes, note),
-        )
+        changes.update(impact=e.impact, urgency=e.urgency, priority=e.priority)
+        collections.add_note(note)
     elif isinstance(e, ev.ContextChanged):
         changes["context"] = e.context
     elif isinstance(e, ev.MajorIncidentDeclared):
@@ -1310,25 +1381,24 @@ def _changes(ticket: Any, e: ev.Event) -> dict[str, Any]:
     elif isinstance(e, (ev.Closed, ev.Cancelled)):
         changes["closed_at"] = e.at
     elif isinstance(e, ev.Linked):
-        link = TicketLink(relation=e.relation, ticket_id=e.other_id)
-        if link not in ticket.links:
-            changes["links"] = (*ticket.links, link)
+        collections.add_link(TicketLink(relation=e.relation, ticket_id=e.other_id))
     elif isinstance(e, ev.KnownErrorRecorded):
         changes["known_error"] = e.known_error
     elif isinstance(e, ev.CommitmentMade):
-        changes["commitments"] = (*ticket.commitments, e.commitment)
-    elif isinstance(e, (ev.CommitmentMet, ev.CommitmentCancelled)):
-        met = isinstance(e, ev.CommitmentMet)
-        changes["commitments"] = tuple(
-            attrs.evolve(
-                x,
-                status=CommitmentStatus.MET if met else CommitmentStatus.CANCELLED,
-                closed_at=e.at,
-                outcome=e.outcome if isinstance(e, ev.CommitmentMet) else e.reason,
-            )
-            if x.id == e.commitment_id
-            else x
-            for x in ticket.commitments
+        collections.add_commitment(e.commitment)
+    elif isinstance(e, ev.CommitmentMet):
+        collections.close_commitment(
+            e.commitment_id,
+            status=CommitmentStatus.MET,
+            closed_at=e.at,
+            outcome=e.outcome,
+        )
+    elif isinstance(e, ev.CommitmentCancelled):
+        collections.close_commitment(
+            e.commitment_id,
+            status=CommitmentStatus.CANCELLED,
+            closed_at=e.at,
+            outcome=e.reason,
         )
     return changes
 
@@ -1379,6 +1449,9 @@ def _fold_events(events: Iterable[ev.Event], *, check_order: bool) -> Ticket:
     # building the opened ticket, or evolving a frozen ticket per event,
     # would validate every field each time.
     state = SimpleNamespace(**{**_init_defaults(cls), **fields})
+    # The tuple fields grow in place, built once at the end: a tuple rebuilt
+    # per event made a long timeline cost O(N^2).
+    collections = _Collections(state)
     timeline: list[ev.Event] = [first]
     last = first.at.astimezone(_tz.utc)
     for event in iterator:
@@ -1402,7 +1475,8 @@ def _fold_events(events: Iterable[ev.Event], *, check_order: bool) -> Ticket:
                 path=f"timeline[{len(timeline)}]",
             )
         last = instant
-        vars(state).update(_changes(state, event))
+        vars(state).update(_fold_one(state, event, collections))
         timeline.append(event)
+    vars(state).update(collections.changed())
     state.timeline = tuple(timeline)
     return cls(**vars(state))
