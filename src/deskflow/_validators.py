@@ -44,7 +44,10 @@ def non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> Non
             f"expected a string, got {type(value).__name__}", path=attribute.name
         )
     if not value.isascii():
-        check_text(value, attribute.name)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            check_text(value, attribute.name)
     if not value.strip():
         raise ValidationError("must not be empty", path=attribute.name)
 
@@ -56,20 +59,27 @@ def is_text(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
             f"expected a string, got {type(value).__name__}", path=attribute.name
         )
     if not value.isascii():
-        check_text(value, attribute.name)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            check_text(value, attribute.name)
 
 
 def optional_text(
     instance: Any, attribute: attrs.Attribute[Any], value: str | None
 ) -> None:
     """Like :func:`is_text`, also accepting ``None``."""
-    if value is not None:
-        if not isinstance(value, str):
-            raise ValidationError(
-                f"expected a string or None, got {type(value).__name__}",
-                path=attribute.name,
-            )
-        if not value.isascii():
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"expected a string or None, got {type(value).__name__}",
+            path=attribute.name,
+        )
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
             check_text(value, attribute.name)
 
 
@@ -98,6 +108,8 @@ def tuple_of(item_type: type | tuple[type, ...]) -> Any:
             raise ValidationError(
                 f"expected a tuple, got {type(value).__name__}", path=attribute.name
             )
+        if not value:  # most are empty: no loop for those
+            return
         for index, item in enumerate(value):
             if not isinstance(item, item_type):
                 raise ValidationError(
