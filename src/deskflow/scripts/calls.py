@@ -27,6 +27,7 @@ open or update a ticket (:func:`open_ticket_from_call`, :func:`record_on_ticket`
 from __future__ import annotations
 
 import enum
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeVar, Union
 
@@ -534,13 +535,30 @@ CALL_EVENT_TYPES: tuple[type[Any], ...] = CallEvent.__args__  # type: ignore[att
 """The call event classes, in declaration order."""
 
 
+# Set by Call.add while it builds the longer call: the exact events tuple it
+# built, the start it was checked against, and how many of its events are the
+# old call's (checked when that call was built). Checking only the appended
+# ones keeps recording a call event by event from costing O(N^2); a call built
+# any other way (Call(...), a converter) is checked in full.
+_CHECKED_PREFIX: ContextVar[tuple[tuple[Any, ...], datetime, int] | None] = ContextVar(
+    "_CHECKED_PREFIX", default=None
+)
+
+
 def _check_events(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, tuple):
         raise ValidationError(
             f"expected a tuple, got {type(value).__name__}", path=attribute.name
         )
     previous = instance.started_at
-    for index, event in enumerate(value):
+    start = 0
+    checked = _CHECKED_PREFIX.get()
+    if checked is not None and checked[0] is value and checked[1] is previous:
+        start = checked[2]
+        if start:
+            previous = value[start - 1].at
+    for index in range(start, len(value)):
+        event = value[index]
         if not isinstance(event, CALL_EVENT_TYPES):
             raise ValidationError(
                 f"expected a call event, got {type(event).__name__}",
@@ -615,6 +633,9 @@ class Call:
     def add(self, *events: CallEvent) -> Call:
         """A new call with ``events`` appended (in order, none before the last).
 
+        Only the appended events are checked, against the last event already
+        recorded: this call's own events were checked when it was built.
+
         >>> from datetime import datetime, timezone
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
         >>> call = Call.start(id="c1", at=t0, agent="a-1").add(Greeted(at=t0), CallClosed(at=t0))
@@ -623,7 +644,12 @@ class Call:
         ...
         deskflow.errors.ValidationError: events[2]: the call is closed; nothing can be recorded after call_closed
         """
-        return attrs.evolve(self, events=self.events + tuple(events))
+        longer = self.events + events
+        token = _CHECKED_PREFIX.set((longer, self.started_at, len(self.events)))
+        try:
+            return attrs.evolve(self, events=longer)
+        finally:
+            _CHECKED_PREFIX.reset(token)
 
     def with_ticket(self, ticket_id: str) -> Call:
         """The same call linked to a ticket.
