@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from deskflow import Customer, Incident
 from deskflow.errors import ValidationError
 from deskflow.parties import Tier
-from deskflow.serialization import dumps, loads
+from deskflow.serialization import dumps, from_dict, loads, to_dict
 from deskflow.storage import open_store
 from deskflow.storage.jsonl import export_jsonl
 from deskflow.testing import strategies as ds
@@ -331,3 +331,58 @@ def test_an_event_built_without_error_is_stored_and_read_back(
             return len(text)
 
     assert export_jsonl(memory, _Sink()) == 1  # type: ignore[arg-type]
+
+
+# -- what the decoder read before is still read -------------------------------------
+
+_OLD_DECODER_TEXT = ("", " ", "\x00", "réseau", "名前", "\U0001f600")
+
+
+def _edge_values(tp: Any) -> list[Any]:
+    """Values the strict decoder has always accepted for a field declared ``tp``."""
+    if tp is str:
+        return list(_OLD_DECODER_TEXT)
+    if tp == (str | None):
+        return [None, *_OLD_DECODER_TEXT]
+    if tp is bool:
+        return [True, False]
+    if tp == (int | None):
+        return [None, 0, -1, 2**40]
+    return []
+
+
+def _documents(cls: type, base: Any) -> list[tuple[str, dict[str, Any]]]:
+    hints = typing.get_type_hints(cls)
+    data = to_dict(base)
+    out = []
+    for a in attrs.fields(cls):
+        for value in _edge_values(hints[a.name]):
+            out.append((a.name, {**data, a.name: value}))
+    return out
+
+
+@given(
+    st.one_of(
+        [st.from_type(c).map(lambda v, c=c: (c, v)) for c in _VALUE_CLASSES]
+        + [ds.events(c).map(lambda v, c=c: (c, v)) for c in ev.EVENT_TYPES.values()]
+    )
+)
+def test_every_scalar_the_decoder_accepted_is_still_accepted(
+    case: tuple[type, Any],
+) -> None:
+    cls, base = case
+    refused = []
+    for name, document in _documents(cls, base):
+        try:
+            value = from_dict(document, cls)
+        except ValidationError as exc:
+            refused.append((name, str(exc)))
+        else:
+            assert getattr(value, name) == document[name]
+    # The only refusals are the rules that were always there: an empty id,
+    # summary or reason (blank text), or a note with nothing in it.
+    assert [
+        r
+        for r in refused
+        if "must not be empty" not in r[1] and "empty note" not in r[1]
+    ] == []
