@@ -6,13 +6,20 @@ ticket, the ``status`` it moved to. Folding the events from the first one
 rebuilds the ticket exactly (:meth:`deskflow.Ticket.from_events`), which is
 also how SLA clocks and metrics read a ticket's history.
 
-Each event class has a stable ``type`` tag used in serialized form.
+Each event class has a stable ``type`` tag used in serialized form. Every
+field checks its type when the event is built (an enum member, not its
+value; text that UTF-8 can hold), so whatever is built can be stored and
+read back.
 
 >>> from datetime import datetime, timezone
 >>> e = WorkStarted(at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), actor="a-sam",
 ...                 status=Status.IN_PROGRESS)
 >>> e.type, e.status.value
 ('work_started', 'in_progress')
+>>> WorkStarted(at=e.at, actor="a-sam", status="in_progress")
+Traceback (most recent call last):
+...
+deskflow.errors.ValidationError: status: expected Status or None, got str
 """
 
 from __future__ import annotations

@@ -110,6 +110,10 @@ class Step:
 
     >>> Step(action="restart", outcome=StepOutcome.FAILED).why
     ''
+    >>> Step(action="restart", outcome="failed")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: outcome: expected StepOutcome, got str
     """
 
     action: str = attrs.field(validator=non_empty)
