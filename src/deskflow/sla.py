@@ -1506,7 +1506,9 @@ def evaluate(
         for track in live:
             if track.bit & paused:
                 if track.open_since is not None:
-                    track.intervals.append((track.open_since, tu))
+                    # a clock started at this very instant never ran
+                    if track.open_since != tu:
+                        track.intervals.append((track.open_since, tu))
                     track.open_since = None
             elif track.open_since is None:
                 track.open_since = tu
@@ -1620,14 +1622,16 @@ def evaluate(
             new_status = status
         if new_status is not status or new_hold is not hold:
             status, hold = new_status, new_hold
+            on_vendor = status is _ON_HOLD and hold is _AWAITING_VENDOR
+            if not on_vendor and vendor is not None and vendor.stopped is None:
+                # stopped before the clocks resume: a vendor clock paused for
+                # its whole hold must not gain a running stretch at its end
+                stop(vendor, t, tu)
             paused = paused_map[(status._value_, hold._value_ if hold else None)]
             repause(tu)
-            on_vendor = status is _ON_HOLD and hold is _AWAITING_VENDOR
             if on_vendor and (vendor is None or vendor.stopped is not None):
                 vendor_holds += 1
                 vendor = start(_Track(_K_VENDOR, vendor_holds, t, []), tu)
-            elif not on_vendor and vendor is not None and vendor.stopped is None:
-                stop(vendor, t, tu)
 
     while next_u is not None and next_u <= at_u:
         retarget(next_u)
@@ -1644,9 +1648,10 @@ def evaluate(
     # Alerts with their sort key: (notify instant as an integer, clock,
     # cycle, fraction, then the order they were found in).
     found: list[tuple[int, str, int, float, int, Alert]] | None = [] if alerts else None
-    # Thresholds a reopened resolution reached in its earlier cycles: a later
-    # cycle carries their time but does not raise their alerts again.
-    reached_before: set[tuple[str, int]] = set()
+    # Thresholds (by name) a reopened resolution reached in its earlier
+    # cycles: a later cycle carries their time but does not raise them again,
+    # even when it runs on another target (a priority or policy change).
+    reached_before: set[str] = set()
     reopened = found is not None and resolution is not None and resolution.cycle > 1
     for track in tracks:
         ct = track.frozen
@@ -1661,13 +1666,10 @@ def evaluate(
             continue
         first = len(found)
         _report(m, ct, track, at_u, track.prio or priority, reports, found)
-        mine = [
-            ((entry[5].threshold, _us(entry[5].reached_at)), entry)
-            for entry in found[first:]
-        ]
+        mine = found[first:]
         if reached_before:
-            found[first:] = [e for key, e in mine if key not in reached_before]
-        reached_before.update(key for key, e in mine if e[5].reached)
+            found[first:] = [e for e in mine if e[5].threshold not in reached_before]
+        reached_before.update(e[5].threshold for e in mine if e[5].reached)
     if found is not None and len(found) > 1:
         found.sort()
     out_periods = tuple(
