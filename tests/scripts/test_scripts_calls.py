@@ -146,6 +146,37 @@ def test_open_ticket_from_call_and_record_on_ticket() -> None:
     assert again.version == ticket.version + 1
 
 
+def test_a_call_linked_to_one_ticket_is_not_recorded_on_another() -> None:
+    customer = Customer(id="c-1", name="Alice")
+    ticket, linked = open_ticket_from_call(
+        good_call(), summary="Printer", customer=customer, id="t-1"
+    )
+    assert (
+        record_on_ticket(ticket, linked, author="a-sam").version == ticket.version + 1
+    )
+    other = Incident.open(summary="Mail", customer=customer, at=T0, actor="a", id="t-2")
+    with pytest.raises(ValidationError) as refused:
+        record_on_ticket(other, linked, author="a-sam")
+    assert refused.value.path == "call.ticket_id"
+    assert "'t-1'" in str(refused.value)
+    assert "'t-2'" in str(refused.value)
+    with pytest.raises(ValidationError) as again:
+        open_ticket_from_call(linked, summary="Printer", customer=customer, id="t-3")
+    assert again.value.path == "call.ticket_id"
+    assert "record_on_ticket" in str(again.value)
+
+
+@pytest.mark.parametrize("which", ["call", "ticket"])
+def test_record_on_ticket_names_what_is_not_a_call_or_a_ticket(which: str) -> None:
+    ticket = Incident.open(
+        summary="Mail", customer=Customer(id="c", name="A"), at=T0, actor="a"
+    )
+    args = {"ticket": ticket, "call": good_call(), which: "t-1"}
+    with pytest.raises(ValidationError) as refused:
+        record_on_ticket(args["ticket"], args["call"], author="a")  # type: ignore[arg-type]
+    assert refused.value.path == which
+
+
 def test_by_customer_steps_keep_their_flag_in_the_note() -> None:
     call = start().add(
         StepTaken(

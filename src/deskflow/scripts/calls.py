@@ -831,7 +831,27 @@ def record_on_ticket(ticket: T, call: Call, *, author: str, **handle_kwargs: Any
     ...     SymptomNoted(at=t0, text="offline"), CallClosed(at=t0))
     >>> record_on_ticket(inc, call, author="a-1").notes[-1].kind.value
     'call_summary'
+
+    A call already linked to another ticket is refused:
+
+    >>> record_on_ticket(inc, call.with_ticket("t-2"), author="a-1")
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: call.ticket_id: the call is linked to ticket 't-2', not to '...'
     """
+    if not isinstance(call, Call):
+        raise ValidationError(
+            f"expected a Call, got {type(call).__name__}", path="call"
+        )
+    if not isinstance(ticket, Ticket):
+        raise ValidationError(
+            f"expected a Ticket, got {type(ticket).__name__}", path="ticket"
+        )
+    if call.ticket_id is not None and call.ticket_id != ticket.id:
+        raise ValidationError(
+            f"the call is linked to ticket {call.ticket_id!r}, not to {ticket.id!r}",
+            path="call.ticket_id",
+        )
     return ticket.add_note(call.to_note(author=author), **handle_kwargs)
 
 
@@ -858,7 +878,26 @@ def open_ticket_from_call(
     ...     customer=Customer(id="c-1", name="Al"), id="t-9")
     >>> call.ticket_id, len(inc.notes)
     ('t-9', 1)
+
+    A call already linked to a ticket is refused (record it on that ticket
+    with :func:`record_on_ticket`):
+
+    >>> open_ticket_from_call(call, summary="Printer offline",
+    ...     customer=Customer(id="c-1", name="Al"))
+    Traceback (most recent call last):
+    ...
+    deskflow.errors.ValidationError: call.ticket_id: the call is already linked to ticket 't-9'; record it there with record_on_ticket
     """
+    if not isinstance(call, Call):
+        raise ValidationError(
+            f"expected a Call, got {type(call).__name__}", path="call"
+        )
+    if call.ticket_id is not None:
+        raise ValidationError(
+            f"the call is already linked to ticket {call.ticket_id!r}; record it "
+            "there with record_on_ticket",
+            path="call.ticket_id",
+        )
     who = actor or call.agent
     ticket = kind.open(
         summary=summary, customer=customer, at=call.started_at, actor=who, **open_kwargs
