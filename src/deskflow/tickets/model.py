@@ -34,9 +34,13 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from deskflow._validators import (
+    aware,
     instance_of,
+    is_text,
     non_empty,
     optional_aware,
+    optional_instance_of,
+    optional_text,
     to_tuple,
     tuple_of,
 )
@@ -148,6 +152,15 @@ def _shallow_tuple(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         )
 
 
+def _count(instance: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    # a bool is an int to Python, but a document reads it as true/false
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(
+            f"expected a count (an integer, 0 or more), got {value!r}",
+            path=attribute.name,
+        )
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Ticket:
     """What every ticket kind has. Use :class:`Incident`, :class:`ServiceRequest` or :class:`Problem`.
@@ -164,28 +177,38 @@ class Ticket:
     id: str = attrs.field(validator=non_empty)
     reference: str = attrs.field(validator=non_empty)
     summary: str = attrs.field(validator=non_empty)
-    description: str = ""
+    description: str = attrs.field(default="", validator=is_text)
     customer: Customer = attrs.field(validator=instance_of(Customer))
-    asset: Asset | None = None
-    category: str = ""
-    channel: Channel = Channel.PHONE
-    impact: Impact
-    urgency: Urgency
-    priority: Priority
-    context: BusinessContext = attrs.Factory(BusinessContext)
-    status: Status
-    owner: str | None = None
-    assignee: str | None = None
-    group: str | None = None
-    tier: Tier = Tier.L1
-    hold: HoldState | None = None
-    resolution: Resolution | None = None
-    opened_at: datetime
-    updated_at: datetime
+    asset: Asset | None = attrs.field(
+        default=None, validator=optional_instance_of(Asset)
+    )
+    category: str = attrs.field(default="", validator=is_text)
+    channel: Channel = attrs.field(
+        default=Channel.PHONE, validator=instance_of(Channel)
+    )
+    impact: Impact = attrs.field(validator=instance_of(Impact))
+    urgency: Urgency = attrs.field(validator=instance_of(Urgency))
+    priority: Priority = attrs.field(validator=instance_of(Priority))
+    context: BusinessContext = attrs.field(
+        factory=BusinessContext, validator=instance_of(BusinessContext)
+    )
+    status: Status = attrs.field(validator=instance_of(Status))
+    owner: str | None = attrs.field(default=None, validator=optional_text)
+    assignee: str | None = attrs.field(default=None, validator=optional_text)
+    group: str | None = attrs.field(default=None, validator=optional_text)
+    tier: Tier = attrs.field(default=Tier.L1, validator=instance_of(Tier))
+    hold: HoldState | None = attrs.field(
+        default=None, validator=optional_instance_of(HoldState)
+    )
+    resolution: Resolution | None = attrs.field(
+        default=None, validator=optional_instance_of(Resolution)
+    )
+    opened_at: datetime = attrs.field(validator=aware)
+    updated_at: datetime = attrs.field(validator=aware)
     resolved_at: datetime | None = attrs.field(default=None, validator=optional_aware)
     confirmed_at: datetime | None = attrs.field(default=None, validator=optional_aware)
     closed_at: datetime | None = attrs.field(default=None, validator=optional_aware)
-    reopen_count: int = 0
+    reopen_count: int = attrs.field(default=0, validator=_count)
     notes: tuple[Note, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_shallow_tuple
     )
@@ -227,10 +250,19 @@ class Ticket:
         return self.status.is_open
 
     def linked(self, relation: LinkRelation) -> tuple[str, ...]:
-        """Ids of the tickets linked with ``relation``.
+        """Ids this ticket's own timeline links with ``relation``, in the order linked.
 
-        >>> _demo_ticket().linked(LinkRelation.CAUSED_BY)
-        ()
+        Only the links recorded on this ticket (by :meth:`link`): a ticket
+        value cannot see the links other tickets record to it. Those
+        tickets are found in a store with
+        ``store.find(TicketQuery(linked_to=ticket.id))``;
+        :func:`~deskflow.tickets.link_tickets` records both sides of a
+        problem link.
+
+        >>> t = _demo_ticket().link(relation=LinkRelation.CAUSED_BY, other_id="p-1",
+        ...     at=_T0, actor="a-1")
+        >>> t.linked(LinkRelation.CAUSED_BY), t.linked(LinkRelation.RELATED)
+        (('p-1',), ())
         """
         return tuple(link.ticket_id for link in self.links if link.relation is relation)
 
@@ -780,14 +812,32 @@ class Incident(Ticket):
 
     kind: ClassVar[TicketKind] = TicketKind.INCIDENT
 
-    major: bool = False
+    major: bool = attrs.field(default=False, validator=instance_of(bool))
 
     @property
     def problem_ids(self) -> tuple[str, ...]:
-        """The problems recorded as this incident's cause.
+        """The problems this incident's own timeline links as its cause (``CAUSED_BY``).
 
-        >>> _demo_ticket().problem_ids
-        ()
+        A problem that records the link on its side only
+        (``problem.link(relation=CAUSES, other_id=incident.id)``) is not
+        listed: find it with
+        ``store.find(TicketQuery(linked_to=incident.id, kinds={TicketKind.PROBLEM}))``,
+        or record both sides with :func:`~deskflow.tickets.link_tickets`.
+
+        >>> from deskflow.storage import TicketQuery, open_store
+        >>> c = Customer(id="c", name="c")
+        >>> i1 = _demo_ticket().link(relation=LinkRelation.CAUSED_BY, other_id="p-1",
+        ...     at=_T0, actor="a")
+        >>> p2 = Problem.open(summary="x", customer=c, at=_T0, actor="a", id="p-2")
+        >>> p2 = p2.link(relation=LinkRelation.CAUSES, other_id=i1.id, at=_T0, actor="a")
+        >>> i1.problem_ids
+        ('p-1',)
+        >>> store = open_store("memory://")
+        >>> store.add_many([i1, p2])
+        2
+        >>> found = store.find(TicketQuery(linked_to=i1.id, kinds={TicketKind.PROBLEM}))
+        >>> [p.id for p in found.items]
+        ['p-2']
         """
         return self.linked(LinkRelation.CAUSED_BY)
 
@@ -824,7 +874,9 @@ class ServiceRequest(Ticket):
 
     kind: ClassVar[TicketKind] = TicketKind.SERVICE_REQUEST
 
-    request_type: RequestType = RequestType.INFORMATION
+    request_type: RequestType = attrs.field(
+        default=RequestType.INFORMATION, validator=instance_of(RequestType)
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -837,15 +889,35 @@ class Problem(Ticket):
 
     kind: ClassVar[TicketKind] = TicketKind.PROBLEM
 
-    known_error: KnownError | None = None
+    known_error: KnownError | None = attrs.field(
+        default=None, validator=optional_instance_of(KnownError)
+    )
 
     @property
     def incident_ids(self) -> tuple[str, ...]:
-        """The incidents this problem causes.
+        """The incidents this problem's own timeline links as caused by it (``CAUSES``).
 
-        >>> Problem.open(summary="x", customer=Customer(id="c", name="c"), at=_T0,
-        ...     actor="a").incident_ids
-        ()
+        An incident that records the link on its side only
+        (``incident.link(relation=CAUSED_BY, other_id=problem.id)``) is not
+        listed: a ticket value cannot see other tickets' timelines. A store
+        finds those with ``store.find(TicketQuery(linked_to=problem.id))``;
+        all of a problem's incidents are both together. Or record both sides
+        with :func:`~deskflow.tickets.link_tickets`.
+
+        >>> from deskflow.storage import TicketQuery, open_store
+        >>> c = Customer(id="c", name="c")
+        >>> p1 = Problem.open(summary="x", customer=c, at=_T0, actor="a", id="p-1")
+        >>> p1 = p1.link(relation=LinkRelation.CAUSES, other_id="i-2", at=_T0, actor="a")
+        >>> i1 = _demo_ticket().link(relation=LinkRelation.CAUSED_BY, other_id="p-1",
+        ...     at=_T0, actor="a")
+        >>> p1.incident_ids
+        ('i-2',)
+        >>> store = open_store("memory://")
+        >>> store.add_many([p1, i1])
+        2
+        >>> linking = store.find(TicketQuery(linked_to=p1.id, kinds={TicketKind.INCIDENT}))
+        >>> sorted({*p1.incident_ids, *(t.id for t in linking.items)})
+        ['i-2', 't-demo']
         """
         return self.linked(LinkRelation.CAUSES)
 
