@@ -63,6 +63,7 @@ def worked_ticket() -> Incident:
     )
     t = t.escalate(
         to_tier=Tier.L2,
+        to_group="desktop",
         reason="needs desktop support",
         handoff=Handoff(
             contact_verified=True,

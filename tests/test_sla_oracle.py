@@ -585,7 +585,12 @@ def _priority(ticket: Ticket, priority: Priority, at: datetime) -> Ticket:
 
 def _escalate(ticket: Ticket, at: datetime, tier: Tier = Tier.L2) -> Ticket:
     return ticket.escalate(
-        to_tier=tier, reason="needs admin", handoff=HANDOFF, at=at, actor="a-sam"
+        to_tier=tier,
+        to_group=f"{tier.value}-team",
+        reason="needs admin",
+        handoff=HANDOFF,
+        at=at,
+        actor="a-sam",
     )
 
 

@@ -1,8 +1,8 @@
-"""The ticket value checks its own fields; each ticket lists the links it records."""
+"""The ticket value checks its own fields, and escalation commands move up or across."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -11,12 +11,21 @@ from hypothesis import strategies as st
 
 from deskflow import Customer, Incident, Problem
 from deskflow.errors import ValidationError
+from deskflow.parties import Tier
 from deskflow.tickets import events as ev
 from deskflow.tickets.model import Ticket
-from deskflow.tickets.values import LinkRelation, TicketKind
+from deskflow.tickets.notes import Step, StepOutcome
+from deskflow.tickets.values import EscalationKind, Handoff, LinkRelation, TicketKind
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 AL = Customer(id="c", name="A")
+HANDOFF = Handoff(
+    contact_verified=True,
+    contact="+32 2 555 0101",
+    no_error_shown=True,
+    steps_taken=(Step(action="power-cycled", outcome=StepOutcome.FAILED),),
+    no_article_applies=True,
+)
 
 
 def _incident(**kw: object) -> Incident:
@@ -102,6 +111,101 @@ def test_every_value_an_opening_accepts_builds_a_ticket(
         owner,
         group,
     )
+
+
+# -- escalation: up with a group, across, never down ----------------------------
+
+
+def test_escalating_to_a_higher_tier_without_a_group_is_refused() -> None:
+    # The ticket stayed in "service-desk" and said it was at L2.
+    t = _incident(group="service-desk")
+    with pytest.raises(ValidationError) as info:
+        t.escalate(to_tier=Tier.L2, reason="r", handoff=HANDOFF, at=T0, actor="a")
+    assert info.value.path == "to_group"
+    assert "service-desk" in str(info.value)
+    with pytest.raises(ValidationError) as blank:
+        t.escalate(
+            to_tier=Tier.L2, to_group=" ", reason="r", handoff=HANDOFF, at=T0, actor="a"
+        )
+    assert blank.value.path == "to_group"
+
+
+def test_an_escalation_never_moves_down_a_tier() -> None:
+    t = _incident().escalate(
+        to_tier=Tier.L2,
+        to_group="desktop",
+        reason="r",
+        handoff=HANDOFF,
+        at=T0,
+        actor="a",
+    )
+    with pytest.raises(ValidationError) as info:
+        t.escalate(
+            to_tier=Tier.L1,
+            to_group="service-desk",
+            reason="r",
+            handoff=HANDOFF,
+            at=T0,
+            actor="a",
+        )
+    assert info.value.path == "to_tier"
+    assert "route" in str(info.value)
+    # routing is the way back
+    back = t.route(group="service-desk", tier=Tier.L1, at=T0, actor="a")
+    assert (back.tier, back.group) == (Tier.L1, "service-desk")
+
+
+def test_an_escalation_across_the_tier_needs_no_group() -> None:
+    t = _incident(group="service-desk")
+    across = t.escalate(to_tier=Tier.L1, reason="r", handoff=HANDOFF, at=T0, actor="a")
+    assert (across.tier, across.group) == (Tier.L1, "service-desk")
+
+
+@given(st.lists(st.tuples(st.sampled_from(Tier), st.booleans()), max_size=6))
+def test_escalations_only_move_up_or_across_and_up_moves_change_group(
+    moves: list[tuple[Tier, bool]],
+) -> None:
+    t = _incident(group="service-desk")
+    for n, (tier, with_group) in enumerate(moves):
+        group = f"g{n}" if with_group else None
+        at = T0 + timedelta(minutes=n)
+        up, down = tier.rank > t.tier.rank, tier.rank < t.tier.rank
+        if down or (up and group is None):
+            with pytest.raises(ValidationError) as info:
+                t.escalate(
+                    to_tier=tier,
+                    to_group=group,
+                    reason="r",
+                    handoff=HANDOFF,
+                    at=at,
+                    actor="a",
+                )
+            assert info.value.path == ("to_tier" if down else "to_group")
+            continue
+        new = t.escalate(
+            to_tier=tier, to_group=group, reason="r", handoff=HANDOFF, at=at, actor="a"
+        )
+        assert new.tier is tier
+        assert new.group == (group if group is not None else t.group)
+        t = new
+
+
+def test_a_stored_escalation_down_or_without_a_group_still_folds() -> None:
+    # Timelines recorded before the command checks stay readable.
+    t = _incident(group="service-desk")
+    up = ev.Escalated(
+        at=T0,
+        actor="a",
+        kind=EscalationKind.FUNCTIONAL,
+        reason="r",
+        from_tier=Tier.L1,
+        to_tier=Tier.L2,
+        handoff=HANDOFF,
+    )
+    down = attrs.evolve(up, from_tier=Tier.L2, to_tier=Tier.L1, to_group="desk")
+    folded = Ticket.from_events((*t.timeline, up, down))
+    assert (folded.tier, folded.group) == (Tier.L1, "desk")
+    assert folded.version == 3
 
 
 # -- problem links: each side records its own -----------------------------------

@@ -975,12 +975,15 @@ def _valid_command(
         parts = set(guard.parts) if guard is not None else set()
         if guard is not None and ticket.context.is_stated:
             parts.add(HandoffPart.BUSINESS_CONTEXT)
+        # up (to a group that takes the ticket) or across, never down
+        to_tier = draw(st.sampled_from([t for t in Tier if t.rank >= ticket.tier.rank]))
+        up = to_tier.rank > ticket.tier.rank
         return cmd.Escalate(
-            to_tier=draw(st.sampled_from(Tier)),
+            to_tier=to_tier,
             reason=draw(_texts),
             handoff=draw(handoffs(complete=True, parts=parts)),
             kind=draw(st.sampled_from(EscalationKind)),
-            to_group=draw(_maybe(_texts)),
+            to_group=draw(_ids if up else _maybe(_texts)),
             to_agent=draw(_maybe(_ids)),
             warm=draw(st.booleans()),
         ), at

@@ -1095,6 +1095,7 @@ def _decide(
     if isinstance(c, cmd.Resume):
         return [ev.Resumed(**base, reason=c.reason)]
     if isinstance(c, cmd.Escalate):
+        _check_escalation(ticket, c)
         return [
             ev.Escalated(
                 **base,
@@ -1186,6 +1187,28 @@ def _decide(
     if isinstance(c, cmd.RequestEscalation):
         return [ev.EscalationRequested(**base, kind=c.kind, reason=c.reason)]
     raise ValidationError(f"not a deskflow command: {type(c).__name__}", path="command")
+
+
+def _check_escalation(ticket: Ticket, c: cmd.Escalate) -> None:
+    """Refuse an escalation down a tier, or up one without a group to take it.
+
+    Only commands are checked: a stored ``escalated`` event is a fact and
+    folds as recorded.
+    """
+    if c.to_tier.rank < ticket.tier.rank:
+        raise ValidationError(
+            f"an escalation moves a ticket up or across, not down: {c.to_tier.value} "
+            f"is below the ticket's tier {ticket.tier.value}; route the ticket "
+            "(route(group=..., tier=...)) to send it back",
+            path="to_tier",
+        )
+    if c.to_tier.rank > ticket.tier.rank and not (c.to_group or "").strip():
+        raise ValidationError(
+            f"an escalation to a higher tier ({ticket.tier.value} to "
+            f"{c.to_tier.value}) names the group that takes the ticket; without "
+            f"to_group it would stay in {ticket.group!r}",
+            path="to_group",
+        )
 
 
 def _new_commitment(
