@@ -138,8 +138,11 @@ class TicketQuery:
     """A typed query. Every given filter must match (AND); a set matches any member.
 
     Ranges are half-open: ``opened_from <= opened_at < opened_to``.
-    ``linked_to`` matches tickets that link to that ticket id (e.g. the
-    incidents of a problem). ``after`` is the ``next_cursor`` of the previous
+    ``linked_to`` matches tickets whose own timeline records a link to that
+    ticket id (e.g. incidents that recorded ``caused_by`` a problem); links
+    the named ticket recorded itself are on that ticket
+    (:meth:`~deskflow.Ticket.linked`), so a problem's incidents are both
+    together. ``after`` is the ``next_cursor`` of the previous
     :class:`Page` (keyset pagination: stable while tickets are added).
 
     Every filter is checked and converted when the query is built, so every
