@@ -155,6 +155,31 @@ def test_a_store_fold_of_an_unordered_timeline_equals_the_event_by_event_fold(
     assert _fold_events(events, check_order=False) == one_by_one(events)
 
 
+def _every_field(ticket: Ticket) -> tuple[type, tuple[Any, ...]]:
+    return type(ticket), attrs.astuple(ticket, recurse=False)
+
+
+@settings(max_examples=150)
+@given(events=timelines(ordered=False))
+def test_a_store_fold_without_field_checks_builds_the_same_ticket(
+    events: list[ev.Event],
+) -> None:
+    # every field, eq or not, and the type: the unchecked build skips only checks
+    unchecked = _fold_events(events, check_order=False, check_fields=False)
+    assert _every_field(unchecked) == _every_field(one_by_one(events))
+    assert hash(unchecked) == hash(_fold_events(events, check_order=False))
+
+
+@given(data=st.data())
+def test_a_store_fold_of_a_command_built_ticket_without_field_checks_is_that_ticket(
+    data: st.DataObject,
+) -> None:
+    kind = data.draw(st.sampled_from(list(KINDS)))
+    ticket = data.draw(ds.tickets(kind=kind, max_commands=40))
+    unchecked = _fold_events(ticket.timeline, check_order=False, check_fields=False)
+    assert _every_field(unchecked) == _every_field(ticket)
+
+
 def test_a_repeated_commitment_id_closes_every_commitment_with_it() -> None:
     made = [
         ev.CommitmentMade(

@@ -1520,12 +1520,15 @@ def _demo_ticket() -> Incident:
 _ = timedelta
 
 
-def _fold_events(events: Iterable[ev.Event], *, check_order: bool) -> Ticket:
+def _fold_events(
+    events: Iterable[ev.Event], *, check_order: bool, check_fields: bool = True
+) -> Ticket:
     """:meth:`Ticket.from_events`; stores read with ``check_order=False``.
 
     A store must read back whatever it saved: a timeline saved before the
     order check existed may have an instant out of order, and is still
-    folded, as it was then.
+    folded, as it was then. ``check_fields=False`` builds the ticket
+    without re-running its field checks (see :func:`_unchecked_ticket`).
     """
     try:
         iterator = iter(events)
@@ -1574,4 +1577,28 @@ def _fold_events(events: Iterable[ev.Event], *, check_order: bool) -> Ticket:
         timeline.append(event)
     vars(state).update(collections.changed())
     state.timeline = tuple(timeline)
-    return cls(**vars(state))
+    if check_fields:
+        return cls(**vars(state))
+    return _unchecked_ticket(cls, vars(state))
+
+
+_FIELD_NAMES: dict[type[Ticket], tuple[str, ...]] = {}
+
+
+def _unchecked_ticket(cls: type[Ticket], fields: dict[str, Any]) -> Ticket:
+    """A ticket built from folded fields without running its field checks.
+
+    For a store reading a timeline it decoded: the decoder checked every
+    event, and the fold derives each field from those events with the
+    same types, so the ticket's own checks would only repeat them (they
+    cost a history read 8-15 %). It also keeps a stored ticket readable
+    should a ticket-level check ever be stricter than its events'.
+    :meth:`Ticket.from_events` keeps the checks.
+    """
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(a.name for a in attrs.fields(cls))
+    ticket = object.__new__(cls)
+    for name in names:
+        object.__setattr__(ticket, name, fields[name])
+    return ticket
