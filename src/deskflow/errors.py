@@ -30,6 +30,7 @@ __all__ = [
     "NaiveDatetimeError",
     "SchemaVersionError",
     "StorageError",
+    "StoredDataError",
     "TicketNotFound",
     "TimeOrderError",
     "ValidationError",
@@ -189,6 +190,27 @@ class StorageError(DeskflowError):
     >>> issubclass(StorageError, DeskflowError)
     True
     """
+
+
+class StoredDataError(StorageError):
+    """Stored data cannot be read back: a damaged event row, or events that do not make a ticket.
+
+    ``ticket_id`` names the ticket and ``version`` the event (its version,
+    from 1) when they are known, so a host can set that ticket aside and go
+    on; the decoding error is the ``__cause__``. Reading changes nothing, and
+    the store's other tickets still read.
+
+    >>> err = StoredDataError("a stored event cannot be read", ticket_id="t-1", version=2)
+    >>> err.ticket_id, err.version, isinstance(err, StorageError)
+    ('t-1', 2, True)
+    """
+
+    def __init__(
+        self, message: str, *, ticket_id: str | None = None, version: int | None = None
+    ) -> None:
+        self.ticket_id = ticket_id
+        self.version = version
+        super().__init__(message)
 
 
 class TicketNotFound(StorageError, LookupError):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deskflow.errors import SchemaVersionError, StorageError
+from deskflow.errors import SchemaVersionError, StorageError, StoredDataError
 from deskflow.storage import SQLiteStore
 from deskflow.storage.sqlite import APPLICATION_ID, SCHEMA_VERSION
 
@@ -200,6 +200,29 @@ def test_a_damaged_event_row_is_a_storage_error(tmp_path: Path) -> None:
         store.get("t-1")
 
 
+def test_readable_events_that_make_no_ticket_name_the_ticket(tmp_path: Path) -> None:
+    path = tmp_path / "desk.db"
+    with SQLiteStore(path) as store:
+        store.add(incident("t-1"))
+        store.add(incident("t-2"))
+        t = store.get("t-1")
+        store.save(t.start_work(at=t.updated_at, actor="a"), expected_version=1)
+    conn = sqlite3.connect(path)
+    # Each row reads, but a timeline cannot start with "work started".
+    conn.execute(
+        "UPDATE events SET data = (SELECT data FROM events WHERE ticket_id = 't-1' "
+        "AND seq = 2) WHERE ticket_id = 't-1' AND seq = 1"
+    )
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as store:
+        with pytest.raises(StoredDataError, match="do not make a ticket") as info:
+            store.get("t-1")
+        assert (info.value.ticket_id, info.value.version) == ("t-1", None)
+        assert info.value.__cause__ is not None
+        assert store.get("t-2").id == "t-2"
+
+
 def test_a_busy_database_is_a_storage_error(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
     with SQLiteStore(path, timeout=0.05) as store:
@@ -256,6 +279,9 @@ def test_an_unreadable_event_names_its_ticket_and_version(
                 with pytest.raises(StorageError) as info:
                     read()
                 message = str(info.value)
+                assert isinstance(info.value, StoredDataError), name
+                assert info.value.ticket_id == ids[damaged], name
+                assert info.value.version == version, name
                 assert repr(ids[damaged]) in message, name
                 assert f"event {version} " in message, name
                 assert f"version {version}" in message, name

@@ -82,6 +82,7 @@ from deskflow.errors import (
     DuplicateTicket,
     SchemaVersionError,
     StorageError,
+    StoredDataError,
     TicketNotFound,
     ValidationError,
 )
@@ -584,7 +585,7 @@ class SQLiteStore:
                     del raw["type"]
                     event = entry[0](raw, entry[1])
             except Exception as exc:  # any failure here means a damaged row
-                raise StorageError(
+                raise StoredDataError(
                     f"a stored event cannot be read ({type(exc).__name__}: {exc}); "
                     f"the row starts {data[:80]!r}"
                 ) from exc
@@ -665,9 +666,10 @@ class SQLiteStore:
         except StorageError:
             raise
         except Exception as exc:  # readable events that do not make a ticket
-            raise StorageError(
+            raise StoredDataError(
                 f"ticket {ticket_id!r}: its stored events do not make a ticket "
-                f"({type(exc).__name__}: {exc})"
+                f"({type(exc).__name__}: {exc})",
+                ticket_id=ticket_id,
             ) from exc
 
     def _events(
@@ -683,8 +685,10 @@ class SQLiteStore:
                 try:
                     structure(row if isinstance(row, str) else row[0])
                 except StorageError as exc:
-                    raise StorageError(
-                        f"ticket {ticket_id!r}, event {seq} (version {seq}): {exc}"
+                    raise StoredDataError(
+                        f"ticket {ticket_id!r}, event {seq} (version {seq}): {exc}",
+                        ticket_id=ticket_id,
+                        version=seq,
                     ) from exc.__cause__
             raise  # pragma: no cover - the same rows failed a moment ago
 
@@ -1032,7 +1036,7 @@ class SQLiteStore:
             raise TicketNotFound(reference)
         try:
             ticket = self._fold(rows, reference)
-        except StorageError as exc:
+        except StoredDataError as exc:
             # Name the ticket by its id, as get() does (a cold path: one more query).
             row = self._read(
                 "reading a ticket",
@@ -1042,8 +1046,10 @@ class SQLiteStore:
             )
             if row is None:  # pragma: no cover - tickets are never deleted
                 raise
-            raise StorageError(
-                f"{exc} (the ticket with reference {reference!r} is {row[0]!r})"
+            raise StoredDataError(
+                f"{exc} (the ticket with reference {reference!r} is {row[0]!r})",
+                ticket_id=row[0],
+                version=exc.version,
             ) from exc.__cause__
         self._remember(ticket.id, ticket.timeline[-1], rows[-1][0])
         return ticket
