@@ -485,13 +485,17 @@ def sla_evaluate(settings: Settings) -> None:
         for (t, _), e in zip(pairs, results, strict=True)
     ]
 
-    def run_floor() -> int:
+    def read(timeline: Sequence[Any]) -> None:
+        """What evaluate() reads of each event: its instant, type and status."""
         epoch = _EPOCH
+        for event in timeline:
+            span = event.at - epoch
+            _ = span.days, span.seconds, span.microseconds
+            _ = event.__class__, event.status
+
+    def run_floor() -> int:
         for timeline, report_fields, alert_fields, e in fields:
-            for event in timeline:
-                span = event.at - epoch
-                _ = span.days, span.seconds, span.microseconds
-                _ = event.__class__, event.status
+            read(timeline)
             reports = tuple(_new_report(*f) for f in report_fields)
             found = tuple(_new_alert(*f) for f in alert_fields)
             Evaluation(
@@ -519,12 +523,8 @@ def sla_evaluate(settings: Settings) -> None:
     new_tuple = tuple.__new__
 
     def run_tuple_floor() -> int:
-        epoch = _EPOCH
         for timeline, report_fields, alert_fields, e in fields:
-            for event in timeline:
-                span = event.at - epoch
-                _ = span.days, span.seconds, span.microseconds
-                _ = event.__class__, event.status
+            read(timeline)
             reports = tuple([new_tuple(report_tuple, f) for f in report_fields])
             found = tuple([new_tuple(alert_tuple, f) for f in alert_fields])
             new_tuple(evaluation_tuple, (e.ticket_id, e.at, reports, found, e.periods))
