@@ -78,6 +78,14 @@ def test_demo_runs_from_the_command_line(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "closed" in out.stdout
+    # The printer case shows its SLA clocks at each step.
+    printer_case = out.stdout.split("Timeline:")[0]
+    steps = printer_case.split("\n* ")[1:]
+    assert len(steps) >= 5
+    for step in steps:
+        assert "SLA: resolution " in step, step
+    assert "SLA: update " in printer_case
+    assert "escalation " in printer_case
     assert (tmp_path / "deskflow-demo.db").is_file()
     again = subprocess.run(
         [sys.executable, "-m", "deskflow", "demo"],
