@@ -23,7 +23,6 @@ from deskflow import (
 )
 from deskflow.sla import (
     DEFAULT_POLICY,
-    ClockKind,
     ClockState,
     Evaluation,
     PolicyHistory,
@@ -32,6 +31,7 @@ from deskflow.sla import (
     evaluate,
 )
 from deskflow.tickets import NoteKind, Visibility
+from deskflow.tickets.events import Event
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -228,20 +228,15 @@ def test_final_states_never_change(
             assert now.met_at == seen.met_at  # type: ignore[attr-defined]
 
 
-@given(
-    steps,
-    st.integers(min_value=0, max_value=14),
-    st.integers(min_value=1, max_value=600),
-    st.sampled_from([HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_USER]),
-)
-def test_pausing_never_moves_a_due_instant_earlier(
-    plan: list[tuple[str, int, int]], where: int, length: int, reason: HoldReason
-) -> None:
-    plain = build(plan)
-    events = list(plain.timeline)
-    index = min(where, len(events) - 1)
+def _with_pause(
+    events: list[Event], index: int, length: int, reason: HoldReason
+) -> Ticket | None:
+    """The history with a hold of up to ``length`` minutes after ``events[index]``.
+
+    The pause fits between two events, so the rest of the history is
+    unchanged; None when no hold can begin there.
+    """
     previous = events[index]
-    # The pause fits between two events, so the rest of the history is unchanged.
     gap = (
         events[index + 1].at - previous.at
         if index + 1 < len(events)
@@ -249,12 +244,12 @@ def test_pausing_never_moves_a_due_instant_earlier(
     )
     pause = min(timedelta(minutes=length), gap)
     if pause <= timedelta(0):
-        return
+        return None
     paused = Ticket.from_events(events[: index + 1])
     if paused.hold is not None:
         # Already on hold: the inserted resume would end that hold early,
         # which is not "adding a pause" to the history.
-        return
+        return None
     try:
         paused = paused.put_on_hold(
             reason=reason,
@@ -264,12 +259,44 @@ def test_pausing_never_moves_a_due_instant_earlier(
         )
         paused = paused.resume(at=previous.at + pause, actor="a-1")
     except DeskflowError:
-        return
-    paused = Ticket.from_events((*paused.timeline, *events[index + 1 :]))
+        return None
+    return Ticket.from_events((*paused.timeline, *events[index + 1 :]))
+
+
+@given(
+    steps,
+    st.integers(min_value=0, max_value=14),
+    st.integers(min_value=1, max_value=600),
+    st.sampled_from([HoldReason.AWAITING_CUSTOMER, HoldReason.AWAITING_USER]),
+    POLICIES,
+    st.integers(min_value=0, max_value=14),
+)
+def test_pausing_never_moves_a_due_instant_earlier(
+    plan: list[tuple[str, int, int]],
+    where: int,
+    length: int,
+    reason: HoldReason,
+    policy: object,
+    work_from: int,
+) -> None:
+    """Every clock: response, resolution, update cycles and escalations.
+
+    Work starts at some step (a new ticket cannot be put on hold), and the
+    pause goes after the first event from ``where`` on (going round) after
+    which a hold can begin, so that most histories are compared.
+    """
+    plain = build([*plan[:work_from], ("start", 5, 0), *plan[work_from:]])
+    events = list(plain.timeline)
+    for offset in range(len(events)):
+        paused = _with_pause(events, (where + offset) % len(events), length, reason)
+        if paused is not None:
+            break
+    else:
+        return  # no event can be followed by a hold (never worked, say)
     at = plain.updated_at + timedelta(hours=1)
-    with_pause = keyed(evaluate(paused, at=at))
-    for key, clock in keyed(evaluate(plain, at=at)).items():
-        if clock.kind is not ClockKind.RESOLUTION or key not in with_pause:  # type: ignore[attr-defined]
+    with_pause = keyed(evaluate(paused, at=at, policy=policy))  # type: ignore[arg-type]
+    for key, clock in keyed(evaluate(plain, at=at, policy=policy)).items():  # type: ignore[arg-type]
+        if key not in with_pause:
             continue
         other = with_pause[key]
         if other.target != clock.target:  # type: ignore[attr-defined]
