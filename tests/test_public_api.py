@@ -67,6 +67,27 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_demo_stops_quietly_when_its_reader_goes_away(tmp_path: Path) -> None:
+    # ``python -m deskflow demo | head -1``: the pipe closes before the demo
+    # has printed everything.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deskflow", "demo"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err, err
+    assert "BrokenPipeError" not in err, err
+    assert (tmp_path / "deskflow-demo.db").is_file()
+
+
 def test_demo_runs_from_the_command_line(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "deskflow", "demo"],

@@ -14,6 +14,7 @@ SystemExit: 0
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,5 +94,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover
 
 
+def _run() -> int:
+    """:func:`main`, stopping quietly when the reader of the output goes away."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # ``python -m deskflow demo | head``: stop as Unix tools do, without
+        # a traceback. Python flushes stdout once more at exit; point it at
+        # devnull so that flush does not fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_run())
