@@ -68,7 +68,11 @@ def _show(reference: str, db: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` and run the chosen command; returns the exit status."""
+    """Parse ``argv`` and run the chosen command; returns the exit status.
+
+    >>> main(["show", "INC-0000-0000", "--db", "no-such-folder/desk.db"])
+    1
+    """
     parser = argparse.ArgumentParser(
         prog="python -m deskflow",
         description="The deskflow demo and inspection commands.",
