@@ -1289,35 +1289,41 @@ def _datetime(u: int, tz: tzinfo) -> datetime:
     return result.replace(microsecond=micros) if result.fold else result + _US * micros
 
 
-class _Measure:
-    """Per-evaluation business-time positions, one memo per calendar.
+class _Scale:
+    """Business time on one calendar during one evaluation, as positions.
 
-    Positions count from the ticket's opening, so calendars never need
-    tables for years the ticket did not live through.
+    A position is the open time from the ticket's opening to an instant, in
+    integer microseconds; counting from the opening means calendars never
+    need tables for years the ticket did not live through. A ticket's
+    clocks start and stop at the same few event instants, so positions are
+    memoised by instant. A clock's report reads its stretches once, as
+    :meth:`runs`; its due instant and each threshold are then one calendar
+    look-up each (:meth:`reaching`).
     """
 
-    __slots__ = ("anchor", "rulers")
+    __slots__ = ("memo", "ruler")
 
-    def __init__(self, anchor: int) -> None:
-        self.anchor = anchor
-        self.rulers: dict[int, tuple[_Ruler, dict[int, int]]] = {}
+    def __init__(self, ruler: _Ruler) -> None:
+        self.ruler = ruler
+        self.memo: dict[int, int] = {ruler.anchor: 0}  # the opening, by definition
 
-    def ruler(self, cal: BusinessCalendar) -> tuple[_Ruler, dict[int, int]]:
-        found = self.rulers.get(id(cal))
-        if found is None:
-            found = self.rulers[id(cal)] = (cal._ruler(self.anchor), {})
-        return found
+    def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """For each stretch a clock counted: ``(counted, origin)``.
 
-    def lengths(self, ct: _CTarget, segs: list[tuple[int, int]]) -> list[int]:
-        if ct.always:
-            return [stop - start for start, stop in segs]
-        ruler, memo = self.ruler(ct.cal)
+        ``counted`` is the clock's elapsed time at the stretch's end;
+        ``origin`` is where on the calendar the clock would have started had
+        it counted without a pause up to that stretch, so the clock reaches
+        an amount within the stretch at ``origin + amount``.
+        """
+        ruler = self.ruler
+        memo = self.memo
         # ruler.position(u) is clock_at(u) - base while u is inside the
         # ruler's tables; the ruler itself handles the rest (and grows them)
         clock_at = ruler.clock_at
         base = ruler.base
         get = memo.get
         out = []
+        counted = 0
         for start, stop in segs:
             a = get(start)
             if a is None:
@@ -1329,27 +1335,74 @@ class _Measure:
                 b = clock_at(stop)
                 b = memo[stop] = b - base if b is not None else ruler.position(stop)
                 clock_at, base = ruler.clock_at, ruler.base
-            out.append(b - a)
+            counted += b - a
+            out.append((counted, b - counted))
         return out
 
-    def add(self, ct: _CTarget, start: int, amount: int) -> int:
-        """``ct.cal.add(start, amount)`` for ``amount > 0``, in integers."""
-        if ct.always:
-            return start + amount
-        ruler, memo = self.ruler(ct.cal)
-        a = memo.get(start)
-        if a is None:
-            a = memo[start] = ruler.position(start)
-        reached = ruler.tables.first_reaching(a + amount + ruler.base)
-        return reached if reached is not None else ruler.reach(a + amount)
+    def reaching(self, runs: list[tuple[int, int]], amount: int) -> int:
+        """The instant a clock with these (non-empty) ``runs`` counts ``amount > 0``.
 
-    def next_open(self, cal: BusinessCalendar, u: int) -> int:
-        """``cal.next_open(u)`` in integers."""
-        ruler, memo = self.ruler(cal)
-        a = memo.get(u)
-        if a is None:
-            a = memo[u] = ruler.position(u)
-        return ruler.reach(a + 1) - 1
+        Past its last run, the instant it would if that run went on.
+        """
+        position = runs[-1][1] + amount
+        for counted, origin in runs:
+            if counted >= amount:
+                position = origin + amount
+                break
+        ruler = self.ruler
+        found = ruler.tables.first_reaching(position + ruler.base)
+        return found if found is not None else ruler.reach(position)
+
+    def next_open(self, u: int) -> int:
+        """``cal.next_open(u)``: the instant one microsecond of open time ends, less one."""
+        ruler = self.ruler
+        found = ruler.tables.add(u, 1)
+        if found is None:
+            found = ruler.reach(ruler.position(u) + 1)
+        return found - 1
+
+
+class _OpenScale:
+    """:class:`_Scale` for an always-open calendar: business time is real time.
+
+    Its positions are the instants themselves, so it needs no calendar
+    look-ups, no memo and no state: one instance (``_OPEN``) serves all.
+    """
+
+    __slots__ = ()
+
+    def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out = []
+        counted = 0
+        for start, stop in segs:
+            counted += stop - start
+            out.append((counted, stop - counted))
+        return out
+
+    def reaching(self, runs: list[tuple[int, int]], amount: int) -> int:
+        for counted, origin in runs:
+            if counted >= amount:
+                return origin + amount
+        return runs[-1][1] + amount
+
+
+_OPEN = _OpenScale()
+
+
+class _Measure:
+    """The evaluation's scales, one per calendar, made when first needed."""
+
+    __slots__ = ("anchor", "scales")
+
+    def __init__(self, anchor: int) -> None:
+        self.anchor = anchor
+        self.scales: dict[int, _Scale] = {}
+
+    def scale(self, cal: BusinessCalendar) -> _Scale:
+        found = self.scales.get(id(cal))
+        if found is None:
+            found = self.scales[id(cal)] = _Scale(cal._ruler(self.anchor))
+        return found
 
 
 def _segments(track: _Track, end: int) -> list[tuple[int, int]]:
@@ -1358,36 +1411,19 @@ def _segments(track: _Track, end: int) -> list[tuple[int, int]]:
     return track.intervals
 
 
-def _crossing(
-    m: _Measure,
-    ct: _CTarget,
-    segs: list[tuple[int, int]],
-    lengths: list[int],
-    amount: int,
-) -> int | None:
-    """The earliest instant the clock's elapsed time reaches ``amount``, if it did."""
-    cum = 0
-    for (start, _), length in zip(segs, lengths, strict=True):
-        if cum + length >= amount:
-            return m.add(ct, start, amount - cum)
-        cum += length
-    return None
-
-
 def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: int) -> bool:
-    segs = _segments(track, end)
-    # Business time never exceeds real time: most clocks are ruled out cheaply.
-    real = 0
-    for start, stop in segs:
-        real += stop - start
+    # Business time never exceeds the real time since the clock first
+    # counted: most clocks are ruled out cheaply.
+    first = track.intervals[0][0] if track.intervals else track.open_since
     within = ct.within_us
-    if real < within:
+    if first is None or end - first < within:
         return False
-    lengths = m.lengths(ct, segs)
-    if sum(lengths) < within:
+    segs = _segments(track, end)
+    scale = _OPEN if ct.always else m.scale(ct.cal)
+    runs = scale.runs(segs)
+    if runs[-1][0] < within:
         return False
-    due = _crossing(m, ct, segs, lengths, within)
-    return due is not None and due < end
+    return scale.reaching(runs, within) < end
 
 
 def evaluate(
@@ -1712,13 +1748,19 @@ def _report(
     counting = track.open_since is not None
     segs = _segments(track, end)
     within = ct.within_us
-    lengths = m.lengths(ct, segs)
-    elapsed = sum(lengths)
+    scale = _OPEN if ct.always else m.scale(ct.cal)
+    runs = scale.runs(segs)
+    elapsed = runs[-1][0] if runs else 0
     due_u: int | None = None
-    if elapsed >= within:
-        due_u = _crossing(m, ct, segs, lengths, within)
-    elif counting or (stopped is not None and segs and segs[-1][1] == end):
-        due_u = m.add(ct, segs[-1][0], within - elapsed + lengths[-1])
+    # A stopped clock that was counting when it stopped is due where it
+    # would have been had it gone on; one paused at its stop has no due
+    # instant unless it had reached its target.
+    if (
+        elapsed >= within
+        or counting
+        or (stopped is not None and segs and segs[-1][1] == end)
+    ):
+        due_u = scale.reaching(runs, within)
     tz = ct.tz
     due = _datetime(due_u, tz) if due_u is not None else None
     breached = due_u is not None and elapsed >= within and due_u < end
@@ -1757,28 +1799,24 @@ def _report(
         return
     for threshold, amount, deliver in ct.thresholds:  # sorted by fraction
         if elapsed >= amount:
-            if amount == within:
-                reached_u, reached_at = due_u, due
-            else:
-                reached_u = _crossing(m, ct, segs, lengths, amount)
-                reached_at = _datetime(reached_u, tz) if reached_u is not None else None
-            if reached_u is None or reached_at is None:  # pragma: no cover
-                continue  # elapsed >= amount: the crossing exists
             reached = True
         elif counting:
             # Only the next threshold of a running clock is projected: it is
             # the one a scheduler must wake up for.
-            reached_u = m.add(ct, segs[-1][0], amount - elapsed + lengths[-1])
-            reached_at = _datetime(reached_u, tz)
             reached = False
         else:
             break
+        if amount == within and due_u is not None and due is not None:
+            reached_u, reached_at = due_u, due  # the due instant, converted above
+        else:
+            reached_u = scale.reaching(runs, amount)
+            reached_at = _datetime(reached_u, tz)
         if deliver is None:
             notify_u = reached_u
             notify_at = reached_at
             deferred = False
         else:
-            notify_u = m.next_open(deliver, reached_u)
+            notify_u = m.scale(deliver).next_open(reached_u)
             deferred = notify_u != reached_u
             notify_at = (
                 reached_at
