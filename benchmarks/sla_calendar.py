@@ -532,57 +532,53 @@ def sla_evaluate(settings: Settings) -> None:
 
     # The calendar arithmetic evaluate() cannot skip: a position for each
     # instant where a clock starts, pauses or stops (_Tables.clock_at), a
-    # deadline for each due instant and threshold (first_reaching), and the
-    # aware datetimes of the results (sla._datetime). Counted on one pass,
-    # then timed alone: the same number of calls per ticket.
+    # deadline for each due instant and threshold (first_reaching), a next
+    # open instant for each deferred notice (add), and the aware datetimes of
+    # the results (sla._datetime). Recorded on one pass over all the tickets,
+    # then replayed alone: the same calls with the same arguments.
     tables_cls = calendars._Tables
-    counted = {"clock_at": 0, "first_reaching": 0, "_datetime": 0}
-    originals = (tables_cls.clock_at, tables_cls.first_reaching, sla._datetime)
+    names = ("clock_at", "first_reaching", "add")
+    originals = {name: getattr(tables_cls, name) for name in names}
+    original_datetime = sla._datetime
+    recorded: dict[str, list[tuple[Any, ...]]] = {
+        name: [] for name in (*names, "_datetime")
+    }
 
-    def counting(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def recording(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        calls = recorded[name]
+
         def wrapper(*args: Any) -> Any:
-            counted[name] += 1
+            calls.append(args)
             return fn(*args)
 
         return wrapper
 
-    tables_cls.clock_at = counting("clock_at", originals[0])  # type: ignore[method-assign]
-    tables_cls.first_reaching = counting("first_reaching", originals[1])  # type: ignore[method-assign]
-    sla._datetime = counting("_datetime", originals[2])
+    for name in names:
+        setattr(tables_cls, name, recording(name, originals[name]))
+    sla._datetime = recording("_datetime", original_datetime)
     try:
         for t, a in pairs:
             evaluate(t, at=a, policy=policy)
     finally:
-        tables_cls.clock_at, tables_cls.first_reaching, sla._datetime = originals  # type: ignore[method-assign]
-    per_ticket = {k: round(v / len(pairs)) for k, v in counted.items()}
-    anchor = sla._us(pairs[0][0].opened_at)
-    ruler = business._ruler(anchor)
-    tables = ruler.tables
-    # whole seconds, as evaluate's instants are (events at whole minutes,
-    # targets in whole minutes): sub-second results take a slower path
-    instants = [anchor + k * 1_234_000_000 for k in range(per_ticket["clock_at"])]
-    targets = [
-        ruler.base + k * 987_654_321 for k in range(per_ticket["first_reaching"])
-    ]
-    stamps = instants[: per_ticket["_datetime"]] * (
-        1 + per_ticket["_datetime"] // max(1, len(instants))
-    )
-    stamps = stamps[: per_ticket["_datetime"]]
-    tz = business.tzinfo
+        for name in names:
+            setattr(tables_cls, name, originals[name])
+        sla._datetime = original_datetime
+    per_ticket = {k: len(v) / len(pairs) for k, v in recorded.items()}
+    clock_at_calls = recorded["clock_at"]
+    first_reaching_calls = recorded["first_reaching"]
+    add_calls = recorded["add"]
+    datetime_calls = recorded["_datetime"]
 
     def run_calendar_work() -> int:
-        clock_at, first_reaching, to_datetime = (
-            tables.clock_at,
-            tables.first_reaching,
-            sla._datetime,
-        )
-        for _ in range(len(pairs)):
-            for u in instants:
-                clock_at(u)
-            for target in targets:
-                first_reaching(target)
-            for u in stamps:
-                to_datetime(u, tz)
+        clock_at, first_reaching, add = (originals[name] for name in names)
+        for tables, u in clock_at_calls:
+            clock_at(tables, u)
+        for tables, target in first_reaching_calls:
+            first_reaching(tables, target)
+        for tables, u, d in add_calls:
+            add(tables, u, d)
+        for u, tz in datetime_calls:
+            original_datetime(u, tz)
         return len(pairs)
 
     def run_elapsed() -> int:
@@ -626,9 +622,10 @@ def sla_evaluate(settings: Settings) -> None:
                 ("evaluate (alerts=False)", states),
                 ("floor: read events, build results", floor),
                 (
-                    f"calendar work alone ({per_ticket['clock_at']} positions, "
-                    f"{per_ticket['first_reaching']} deadlines, "
-                    f"{per_ticket['_datetime']} datetimes)",
+                    f"calendar work alone ({per_ticket['clock_at']:.1f} positions, "
+                    f"{per_ticket['first_reaching']:.1f} deadlines, "
+                    f"{per_ticket['add']:.1f} next open, "
+                    f"{per_ticket['_datetime']:.1f} datetimes)",
                     calendar_work,
                 ),
                 ("floor + calendar work", floor_and_calendar),
