@@ -594,6 +594,31 @@ def sla_evaluate(settings: Settings) -> None:
             sum(range(100))
         return 100
 
+    # The same tickets under smaller policies: what a clock costs, and what
+    # reading the timeline costs with no clock reported at all.
+    def narrowed(kinds: set[sla.ClockKind]) -> sla.SlaPolicy:
+        rules = tuple(
+            attrs.evolve(r, targets=tuple(x for x in r.targets if x.kind in kinds))
+            for r in policy.rules
+        )
+        return attrs.evolve(policy, rules=rules)
+
+    K = sla.ClockKind
+    shapes = [
+        ("no targets: the timeline read, no clock reported", narrowed(set())),
+        ("resolution only", narrowed({K.RESOLUTION})),
+        ("response and resolution", narrowed({K.RESPONSE, K.RESOLUTION})),
+        ("the default policy (as above)", policy),
+    ]
+
+    def shape_run(shape: sla.SlaPolicy) -> Callable[[], int]:
+        def run() -> int:
+            for t, at in pairs:
+                evaluate(t, at=at, policy=shape)
+            return len(pairs)
+
+        return run
+
     full, sub_second, states, floor, tuple_floor, calendar_work = side_by_side(
         [
             run_full,
@@ -605,6 +630,7 @@ def sla_evaluate(settings: Settings) -> None:
         ],
         settings,
     )
+    shape_rates = side_by_side([shape_run(p) for _, p in shapes], settings)
     floor_and_calendar = 1 / (1 / floor + 1 / calendar_work)
     bound = 1 / (1 / tuple_floor + 1 / calendar_work)
     elapsed = ops_per_second(run_elapsed, settings)
@@ -641,6 +667,20 @@ def sla_evaluate(settings: Settings) -> None:
         f"machine reference: sum(range(100)) {reference:,.0f}/s "
         "(about 1,000,000/s on a current laptop, idle)"
     )
+    print("\nThe same tickets under smaller policies (where the time goes):")
+    shape_rows = []
+    for (name, shape), rate in zip(shapes, shape_rates, strict=True):
+        evaluations = [evaluate(t, at=a, policy=shape) for t, a in pairs]
+        shape_rows.append(
+            [
+                name,
+                f"{sum(len(e.clocks) for e in evaluations) / count:.1f}",
+                f"{sum(len(e.alerts) for e in evaluations) / count:.1f}",
+                fmt_rate(rate),
+                f"{1e6 / rate:.1f}",
+            ]
+        )
+    table(["policy", "clocks", "alerts", "ops/s", "us/op"], shape_rows)
     print("\nGoals:")
     goal(f"evaluate: at least 20,000 tickets/s ({full:,.0f})", full >= 20_000)
     print(
