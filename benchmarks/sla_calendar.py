@@ -8,7 +8,8 @@ Section 3 times ``deskflow.sla.evaluate`` on 20-event tickets (no peer
 library evaluates SLA clocks from a timeline, so it prints its rate next to
 the calendar operations it is built on, a machine reference, and a bound
 for any pure-Python evaluation: reading the events, the same calendar
-calls, and named tuples for the results, with no clock logic).
+calls, and named tuples for the results, with no clock logic), and the
+same tickets under smaller policies, down to one with no targets at all.
 
 Each section measures one operation in one process, prints operations per
 CPU second (the median of several repeats) for every library that can express the
