@@ -632,6 +632,28 @@ def test_policies_refuse_unknown_calendars_and_duplicate_rules() -> None:
     assert err.value.path == "thresholds[0].deliver_on"
 
 
+def test_without_business_a_policy_hears_of_the_default_thresholds() -> None:
+    # The default thresholds deliver the manager's notice on "business": a
+    # policy that names its calendars otherwise learns which threshold and why.
+    night = NamedCalendar(name="night", calendar=BusinessCalendar.always_open())
+    with pytest.raises(ValidationError) as err:
+        SlaPolicy(name="x", calendars=(night,), rules=())
+    assert err.value.path == "thresholds[2].deliver_on"
+    assert "default threshold 'manager'" in str(err.value)
+    assert "name a calendar 'business'" in str(err.value)
+    # a threshold of the host's own gets the plain message
+    with pytest.raises(ValidationError) as err:
+        SlaPolicy(
+            name="x",
+            calendars=(night,),
+            rules=(),
+            thresholds=(Threshold(name="t", fraction=1.0, deliver_on="business"),),
+        )
+    assert "default threshold" not in str(err.value)
+    # and with thresholds of its own (or none), the policy is accepted
+    assert SlaPolicy(name="x", calendars=(night,), rules=(), thresholds=()).name == "x"
+
+
 def test_targets_and_rules_check_themselves() -> None:
     with pytest.raises(ValidationError):
         Target(kind=ClockKind.RESPONSE, within=timedelta(0))

@@ -176,7 +176,7 @@ class ClockKind(enum.Enum):
 class ClockState(enum.Enum):
     """A clock seen at an instant.
 
-    ``RUNNING`` and ``WARNING`` (past the policy's ``warn_at`` fraction) count
+    ``RUNNING`` and ``WARNING`` (at or past the policy's ``warn_at`` fraction) count
     time; ``PAUSED`` does not; ``MET`` and ``BREACHED`` are final for a
     stopped clock, and ``BREACHED`` also for a running one past its due
     instant; ``CANCELLED`` is a clock the ticket's cancellation or closure
@@ -591,8 +591,8 @@ class SlaPolicy:
         rules: the :class:`SlaRule` values; no two may share kind, priority
             and service level.
         pause_rules: which statuses and hold reasons stop which clocks.
-        warn_at: the fraction of a target past which a running clock is in
-            the ``WARNING`` state.
+        warn_at: the fraction of a target at or past which a running clock is
+            in the ``WARNING`` state.
         thresholds: the alerts to produce (see :class:`Threshold`).
 
     >>> policy = default_policy("Europe/Brussels")
@@ -641,8 +641,16 @@ class SlaPolicy:
         known = ", ".join(by_name) or "none"
         for index, threshold in enumerate(self.thresholds):
             if threshold.deliver_on is not None and threshold.deliver_on not in by_name:
+                hint = ""
+                if threshold in DEFAULT_THRESHOLDS:
+                    hint = (
+                        f"; the default threshold {threshold.name!r} delivers on "
+                        f"{threshold.deliver_on!r}: name a calendar "
+                        f"{threshold.deliver_on!r} or give thresholds of your own"
+                    )
                 raise ValidationError(
-                    f"no calendar named {threshold.deliver_on!r} (calendars: {known})",
+                    f"no calendar named {threshold.deliver_on!r} "
+                    f"(calendars: {known}){hint}",
                     path=f"thresholds[{index}].deliver_on",
                 )
         compiled: dict[_RuleKey, _Compiled] = {}
