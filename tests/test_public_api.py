@@ -34,6 +34,7 @@ EXPECTED = [
     "StepOutcome",
     "SystemClock",
     "Ticket",
+    "TicketKind",
     "TicketNotFound",
     "Tier",
     "Urgency",

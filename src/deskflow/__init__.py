@@ -42,6 +42,7 @@ from deskflow.tickets import (
     Step,
     StepOutcome,
     Ticket,
+    TicketKind,
 )
 
 __version__ = "0.1.0"
@@ -72,6 +73,7 @@ __all__ = [
     "StepOutcome",
     "SystemClock",
     "Ticket",
+    "TicketKind",
     "TicketNotFound",
     "Tier",
     "Urgency",
