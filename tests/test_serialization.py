@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -255,6 +255,21 @@ def test_several_bad_fields_are_all_listed() -> None:
 def test_naive_datetimes_are_refused_when_loading_a_plain_value() -> None:
     with pytest.raises(NaiveDatetimeError):
         CONVERTER.structure("2026-03-02T09:00:00", datetime)
+
+
+def test_naive_datetimes_are_refused_when_writing_too() -> None:
+    # What the converter writes it must be able to read back.
+    class NoOffset(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> timedelta | None:
+            return None
+
+    for naive in (datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 9, tzinfo=NoOffset())):
+        with pytest.raises(NaiveDatetimeError, match="naive datetime"):
+            CONVERTER.unstructure(naive, datetime)
+    aware = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    assert (
+        CONVERTER.structure(CONVERTER.unstructure(aware, datetime), datetime) == aware
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ configuration; the module-level :func:`to_dict`, :func:`from_dict`,
 Formats: aware datetimes as ISO 8601 with offset (a datetime in a
 ``zoneinfo`` zone also names its zone, RFC 9557 style:
 ``2026-10-25T02:30:00+02:00[Europe/Brussels]``, so a wall time in a repeated
-DST hour comes back equal), dates as ``YYYY-MM-DD``,
+DST hour comes back equal; a naive datetime is refused with
+:class:`~deskflow.errors.NaiveDatetimeError`, on writing as on reading),
+dates as ``YYYY-MM-DD``,
 times as ``HH:MM[:SS]``, durations as ISO 8601 (``PT1H30M``), enums by value,
 tuples and frozensets as lists. Top-level documents carry
 ``"deskflow_schema": 1`` so stored documents can be migrated later.
@@ -150,8 +152,11 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _unstructure_datetime(value: datetime) -> str:
-    text = value.isoformat()
     zone = value.tzinfo
+    if zone is None or (type(zone) is not ZoneInfo and zone.utcoffset(value) is None):
+        # refused on writing as on reading: nothing is written that cannot be read
+        raise NaiveDatetimeError(f"naive datetime {value!r}; give it a UTC offset")
+    text = value.isoformat()
     if type(zone) is ZoneInfo and zone.key:
         # The offset alone loses the zone: a wall time in a repeated DST hour
         # would then never compare equal to the value it was written from.
