@@ -632,7 +632,7 @@ def test_policies_refuse_unknown_calendars_and_duplicate_rules() -> None:
     assert err.value.path == "thresholds[0].deliver_on"
 
 
-def test_without_business_a_policy_hears_of_the_default_thresholds() -> None:
+def test_without_business_a_policy_hears_what_defaults_to_it() -> None:
     # The default thresholds deliver the manager's notice on "business": a
     # policy that names its calendars otherwise learns which threshold and why.
     night = NamedCalendar(name="night", calendar=BusinessCalendar.always_open())
@@ -652,6 +652,21 @@ def test_without_business_a_policy_hears_of_the_default_thresholds() -> None:
     assert "default threshold" not in str(err.value)
     # and with thresholds of its own (or none), the policy is accepted
     assert SlaPolicy(name="x", calendars=(night,), rules=(), thresholds=()).name == "x"
+    # a target that names no calendar is measured on "business", and hears so
+    rule = SlaRule(
+        priority=Priority.LOW, targets=(Target(kind=ClockKind.RESPONSE, within=H),)
+    )
+    with pytest.raises(ValidationError) as err:
+        SlaPolicy(name="x", calendars=(night,), rules=(rule,), thresholds=())
+    assert err.value.path == "rules[0].targets[0].calendar"
+    assert "unless it names another calendar" in str(err.value)
+    named = SlaRule(
+        priority=Priority.LOW,
+        targets=(Target(kind=ClockKind.RESPONSE, within=H, calendar="day"),),
+    )
+    with pytest.raises(ValidationError) as err:
+        SlaPolicy(name="x", calendars=(night,), rules=(named,), thresholds=())
+    assert "unless" not in str(err.value)
 
 
 def test_targets_and_rules_check_themselves() -> None:

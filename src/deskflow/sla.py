@@ -476,6 +476,8 @@ class NamedCalendar:
     calendar: BusinessCalendar = attrs.field(validator=instance_of(BusinessCalendar))
 
 
+_DEFAULT_TARGET_CALENDAR = attrs.fields(Target).calendar.default
+
 DEFAULT_PAUSE_RULES: tuple[PauseRule, ...] = (
     PauseRule(
         hold_reason=HoldReason.AWAITING_CUSTOMER,
@@ -666,8 +668,15 @@ class SlaPolicy:
             for t, target in enumerate(rule.targets):
                 cal = by_name.get(target.calendar)
                 if cal is None:
+                    hint = ""
+                    if target.calendar == _DEFAULT_TARGET_CALENDAR:
+                        hint = (
+                            f"; a target is measured on {target.calendar!r} unless "
+                            "it names another calendar"
+                        )
                     raise ValidationError(
-                        f"no calendar named {target.calendar!r} (calendars: {known})",
+                        f"no calendar named {target.calendar!r} "
+                        f"(calendars: {known}){hint}",
                         path=f"rules[{r}].targets[{t}].calendar",
                     )
                 tier = target.to_tier._value_ if target.to_tier is not None else None
