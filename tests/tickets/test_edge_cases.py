@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -461,6 +462,48 @@ def test_a_value_refuses_a_field_of_the_wrong_type(path: str, build: Any) -> Non
     with pytest.raises(ValidationError) as info:
         build()
     assert info.value.path == path
+
+
+@SLOW
+@given(
+    made=ds.aware_datetimes(),
+    gap=st.timedeltas(timedelta(days=-30), timedelta(days=30)),
+)
+def test_a_commitment_built_directly_falls_due_after_it_is_made(
+    made: datetime, gap: timedelta
+) -> None:
+    # The make_commitment command always refused such a promise; a value
+    # built directly (or read back) used to accept one that was overdue
+    # from the instant it was made.
+    def build() -> Commitment:
+        return Commitment(
+            id="c1",
+            kind=CommitmentKind.CALL_BACK,
+            due=made + gap,
+            owed_by="a",
+            made_at=made,
+        )
+
+    if gap > timedelta(0):
+        assert build().due == made + gap
+        return
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.path == "due"
+    assert "falls due after it is made" in str(info.value)
+
+
+def test_a_commitment_due_at_the_instant_it_is_made_is_refused_in_any_zone() -> None:
+    # the same instant written in two zones is not "after"
+    berlin = T0.astimezone(ZoneInfo("Europe/Berlin"))
+    with pytest.raises(ValidationError, match="not after made_at"):
+        Commitment(
+            id="c1",
+            kind=CommitmentKind.CALL_BACK,
+            due=berlin,
+            owed_by="a",
+            made_at=T0,
+        )
 
 
 def test_a_hand_off_guard_built_from_part_names_still_checks_them() -> None:

@@ -402,7 +402,8 @@ class Commitment:
     """A promise made to the customer, kept on the ticket until met or cancelled.
 
     ``owed_by`` is the agent who must keep it; ``due`` the instant it falls
-    due; ``closed_at`` the instant it was met or cancelled and ``outcome``
+    due, which is after ``made_at`` (as :class:`~deskflow.tickets.commands.MakeCommitment`
+    requires; a value built directly is held to the same rule); ``closed_at`` the instant it was met or cancelled and ``outcome``
     what happened.
 
     >>> from datetime import datetime, timedelta, timezone
@@ -425,14 +426,23 @@ class Commitment:
     closed_at: datetime | None = attrs.field(default=None, validator=_check_closed)
     outcome: str = attrs.field(default="", validator=is_text)
 
+    def __attrs_post_init__(self) -> None:
+        # the same rule as the make_commitment command, for values built directly
+        if to_utc(self.due) <= to_utc(self.made_at):
+            raise ValidationError(
+                f"a promise falls due after it is made: {self.due.isoformat()} is "
+                f"not after made_at {self.made_at.isoformat()}",
+                path="due",
+            )
+
     @property
     def is_open(self) -> bool:
         """True until the commitment is met or cancelled.
 
-        >>> from datetime import datetime, timezone
+        >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> Commitment(id="c1", kind=CommitmentKind.FIND_OUT, due=t0, owed_by="a",
-        ...     made_at=t0).is_open
+        >>> Commitment(id="c1", kind=CommitmentKind.FIND_OUT, due=t0 + timedelta(hours=1),
+        ...     owed_by="a", made_at=t0).is_open
         True
         """
         return self.status is CommitmentStatus.OPEN
@@ -444,11 +454,11 @@ class Commitment:
         before ``at``; otherwise ``OVERDUE`` when ``at`` is after ``due``, and
         ``PENDING`` up to and including ``due``.
 
-        >>> from datetime import datetime, timezone
+        >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> c = Commitment(id="c1", kind=CommitmentKind.STATUS_UPDATE, due=t0, owed_by="a",
-        ...     made_at=t0)
-        >>> c.state_at(t0).value
+        >>> c = Commitment(id="c1", kind=CommitmentKind.STATUS_UPDATE,
+        ...     due=t0 + timedelta(hours=1), owed_by="a", made_at=t0)
+        >>> c.state_at(t0 + timedelta(hours=1)).value
         'pending'
         """
         ensure_aware(at, "at")
@@ -465,10 +475,10 @@ class Commitment:
     def met_late(self) -> bool:
         """True when it was met, but after it fell due.
 
-        >>> from datetime import datetime, timezone
+        >>> from datetime import datetime, timedelta, timezone
         >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-        >>> Commitment(id="c1", kind=CommitmentKind.CALL_BACK, due=t0, owed_by="a",
-        ...     made_at=t0).met_late
+        >>> Commitment(id="c1", kind=CommitmentKind.CALL_BACK, due=t0 + timedelta(hours=1),
+        ...     owed_by="a", made_at=t0).met_late
         False
         """
         return (
