@@ -1402,12 +1402,14 @@ class _Tables:
 
     def clock_at(self, u: int) -> int | None:
         """B(u), or None when u lies outside the years covered."""
+        # (list items go through typed locals: compiled, the arithmetic is C's)
         entry_start = self.entry_start
         j = bisect_right(entry_start, u) - 1
         if j < 0:
             return None
-        if u < self.entry_end[j]:
-            clock = self.clock_start[j]
+        end: int = self.entry_end[j]
+        if u < end:
+            clock: int = self.clock_start[j]
             for s, e in self.entry_intervals[j]:
                 if u <= s:
                     break
@@ -1416,20 +1418,20 @@ class _Tables:
         if j == len(entry_start) - 1:
             return None
         # inline template_clock: this is the hot path
-        weeks, pos = divmod(u + self.shifted_offset[j], _WEEK)
+        shifted: int = self.shifted_offset[j]
+        shift: int = self.shift_after[j]
+        weeks, pos = divmod(u + shifted, _WEEK)
         t_starts = self.t_starts
         i = bisect_right(t_starts, pos) - 1
         if i < 0:
-            return weeks * self.week_open + self.shift_after[j]
-        if pos >= self.t_ends[i]:
-            return weeks * self.week_open + self.t_cum_end[i] + self.shift_after[j]
-        return (
-            weeks * self.week_open
-            + self.t_cum_before[i]
-            + pos
-            - t_starts[i]
-            + self.shift_after[j]
-        )
+            return weeks * self.week_open + shift
+        end = self.t_ends[i]
+        if pos >= end:
+            cum: int = self.t_cum_end[i]
+            return weeks * self.week_open + cum + shift
+        cum = self.t_cum_before[i]
+        start: int = t_starts[i]
+        return weeks * self.week_open + cum + pos - start + shift
 
     def clock_at_wall(self, w: int) -> int | None:
         """B at wall time w when w lies on an ordinary day (one instant), else None.
@@ -1503,7 +1505,7 @@ class _Tables:
         i = bisect_left(clock_end, target)
         if i == len(clock_end):
             return None
-        start = self.clock_start[i]
+        start: int = self.clock_start[i]
         if start < target:
             rest = target - start
             for s, e in self.entry_intervals[i]:
@@ -1513,11 +1515,14 @@ class _Tables:
             raise AssertionError("entry clock out of step")  # pragma: no cover
         if i == 0:
             return None
-        weeks, rest = divmod(target - self.shift_after[i - 1] - 1, self.week_open)
+        shift: int = self.shift_after[i - 1]
+        weeks, rest = divmod(target - shift - 1, self.week_open)
         rest += 1
         k = bisect_left(self.t_cum_end, rest)
-        wall = weeks * _WEEK + self.t_starts[k] + rest - self.t_cum_before[k] - _SHIFT
-        return wall - self.offset_after[i - 1]
+        start = self.t_starts[k]
+        cum: int = self.t_cum_before[k]
+        offset: int = self.offset_after[i - 1]
+        return weeks * _WEEK + start + rest - cum - _SHIFT - offset
 
     def run_end(self, u: int, limit: int) -> int | None:
         """For an open instant u, the end of its open run, at most ``limit``."""
@@ -1623,10 +1628,10 @@ class _Ruler:
 
     def position(self, u: int) -> int:
         """Open time from the anchor to ``u``, in microseconds."""
-        found = self.clock_at(u)
+        found = self.tables.clock_at(u)
         if found is None:
             self._load(u)
-            found = self.clock_at(u)
+            found = self.tables.clock_at(u)
             assert found is not None
         return found - self.base
 

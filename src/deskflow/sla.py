@@ -75,6 +75,7 @@ from typing import Any
 
 import attrs
 
+from deskflow import _native
 from deskflow._validators import (
     instance_of,
     non_empty,
@@ -119,8 +120,7 @@ __all__ = [
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 _ZERO = timedelta(0)
-_US = timedelta(microseconds=1)
-_fromtimestamp = datetime.fromtimestamp
+_EPOCH_DAY = _EPOCH.toordinal()
 
 
 def _micros(value: timedelta) -> int:
@@ -985,7 +985,7 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
         or hasattr(cls, "__attrs_pre_init__")
     ):
         raise TypeError(f"{cls.__name__} changed: update its setters in sla.py")
-    return tuple(cls.__dict__[name].__set__ for name in names)
+    return _native.slot_setters(cls, names)
 
 
 _REPORT_SET = _setters(
@@ -1028,7 +1028,6 @@ _ALERT_SET = _setters(
         "policy_version",
     ),
 )
-_new = object.__new__
 
 
 def _new_report(
@@ -1051,28 +1050,27 @@ def _new_report(
     priority: Priority,
 ) -> ClockReport:
     """``ClockReport(...)`` with positional fields, without the ``__init__`` call."""
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16) = (
-        _REPORT_SET
+    return _native.new17(  # type: ignore[no-any-return]
+        ClockReport,
+        _REPORT_SET,
+        name,
+        kind,
+        agreement,
+        cycle,
+        target,
+        calendar,
+        started_at,
+        elapsed,
+        remaining,
+        due,
+        state,
+        running,
+        met_at,
+        breached_at,
+        stopped_at,
+        policy_version,
+        priority,
     )
-    report: ClockReport = _new(ClockReport)
-    s0(report, name)
-    s1(report, kind)
-    s2(report, agreement)
-    s3(report, cycle)
-    s4(report, target)
-    s5(report, calendar)
-    s6(report, started_at)
-    s7(report, elapsed)
-    s8(report, remaining)
-    s9(report, due)
-    s10(report, state)
-    s11(report, running)
-    s12(report, met_at)
-    s13(report, breached_at)
-    s14(report, stopped_at)
-    s15(report, policy_version)
-    s16(report, priority)
-    return report
 
 
 def _new_alert(
@@ -1091,22 +1089,23 @@ def _new_alert(
     policy_version: str,
 ) -> Alert:
     """``Alert(...)`` with positional fields, without the ``__init__`` call."""
-    (s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12) = _ALERT_SET
-    alert: Alert = _new(Alert)
-    s0(alert, clock)
-    s1(alert, kind)
-    s2(alert, cycle)
-    s3(alert, threshold)
-    s4(alert, action)
-    s5(alert, recipient)
-    s6(alert, fraction)
-    s7(alert, target)
-    s8(alert, reached_at)
-    s9(alert, notify_at)
-    s10(alert, reached)
-    s11(alert, deferred)
-    s12(alert, policy_version)
-    return alert
+    return _native.new13(  # type: ignore[no-any-return]
+        Alert,
+        _ALERT_SET,
+        clock,
+        kind,
+        cycle,
+        threshold,
+        action,
+        recipient,
+        fraction,
+        target,
+        reached_at,
+        notify_at,
+        reached,
+        deferred,
+        policy_version,
+    )
 
 
 def _when(at: datetime) -> str:
@@ -1212,6 +1211,44 @@ class Evaluation:
 
 # -- evaluation -----------------------------------------------------------------------
 
+_PERIOD_SET = _setters(PolicyPeriod, ("start", "end", "policy", "version"))
+_EVALUATION_SET = _setters(
+    Evaluation, ("ticket_id", "at", "clocks", "alerts", "periods")
+)
+
+
+def _new_period(
+    start: datetime, end: datetime | None, policy: str, version: str
+) -> PolicyPeriod:
+    """``PolicyPeriod(...)`` with positional fields, without the ``__init__`` call."""
+    return _native.new4(  # type: ignore[no-any-return]
+        PolicyPeriod,
+        _PERIOD_SET,
+        start,
+        end,
+        policy,
+        version,
+    )
+
+
+def _new_evaluation(
+    ticket_id: str,
+    at: datetime,
+    clocks: tuple[ClockReport, ...],
+    alerts: tuple[Alert, ...],
+    periods: tuple[PolicyPeriod, ...],
+) -> Evaluation:
+    """``Evaluation(...)`` with positional fields, without the ``__init__`` call."""
+    return _native.new5(  # type: ignore[no-any-return]
+        Evaluation,
+        _EVALUATION_SET,
+        ticket_id,
+        at,
+        clocks,
+        alerts,
+        periods,
+    )
+
 
 # Enum members as module constants: attribute access on an Enum class is slow,
 # and the evaluation loop reads them for every event.
@@ -1243,11 +1280,19 @@ _E_RESOLVED = ev.Resolved
 _E_WORKSTARTED = ev.WorkStarted
 
 
+# Integer sentinels (instants are int64 microseconds; Cython types them so):
+# a track that is not counting, and no further policy version.
+_IDLE = -9_223_372_036_854_775_807
+_NEVER = 9_223_372_036_854_775_807
+
+
 class _Track:
     """One clock (one cycle) while the timeline is read.
 
     Instants are integer microseconds since the Unix epoch (UTC): the
     evaluation converts each event's instant once and measures in integers.
+    ``open_since`` is the instant the clock last started counting, or
+    :data:`_IDLE` while it does not count.
     """
 
     __slots__ = (
@@ -1255,14 +1300,16 @@ class _Track:
         "cycle",
         "frozen",
         "intervals",
+        "key",
         "kind",
         "open_since",
         "prio",
         "started",
+        "started_u",
         "stop_met",
         "stopped",
         "stopped_u",
-        "tier",
+        "tier_key",
     )
 
     def __init__(
@@ -1270,16 +1317,20 @@ class _Track:
         kind: ClockKind,
         cycle: int,
         started: datetime,
+        started_u: int,
         intervals: list[tuple[int, int]],
         to_tier: Tier | None = None,
     ) -> None:
         self.kind = kind
-        self.bit = _BIT_OF_VALUE[kind._value_]
-        self.tier = to_tier._value_ if to_tier is not None else None
+        self.bit = bit = _BIT_OF_VALUE[kind._value_]
+        # its keys in a compiled table: (bit, tier) first for an OLA to a tier
+        self.key = (bit, None)
+        self.tier_key = (bit, to_tier._value_) if to_tier is not None else None
         self.cycle = cycle
         self.started = started
+        self.started_u = started_u
         self.intervals = intervals
-        self.open_since: int | None = None
+        self.open_since = _IDLE
         self.stopped: datetime | None = None
         self.stopped_u = 0
         self.stop_met = True
@@ -1288,22 +1339,25 @@ class _Track:
 
 
 def _us(at: datetime) -> int:
-    """An aware datetime -> integer microseconds since the Unix epoch."""
-    span = at - _EPOCH
-    return span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
+    """An aware datetime -> integer microseconds since the Unix epoch.
+
+    From the fields and the UTC offset, as fast as ``at - _EPOCH`` in Python;
+    compiled, the fields are read without calls (see ``sla.pxd``).
+    """
+    off: timedelta = at.utcoffset()  # type: ignore[assignment]
+    day = at.toordinal()
+    return (
+        (day - _EPOCH_DAY - off.days) * 86_400
+        + at.hour * 3600
+        + at.minute * 60
+        + at.second
+        - off.seconds
+    ) * 1_000_000 + (at.microsecond - off.microseconds)
 
 
 def _datetime(u: int, tz: tzinfo) -> datetime:
     """Integer microseconds since the Unix epoch -> an aware datetime in ``tz``."""
-    seconds, micros = divmod(u, 1_000_000)
-    # fromtimestamp sets fold right; offset changes fall on whole seconds,
-    # so the microseconds cannot cross one. Adding them keeps the wall time
-    # and sets fold to 0: right unless the second pass of a repeated hour,
-    # which takes replace() (four times slower than the addition).
-    result = _fromtimestamp(seconds, tz)
-    if not micros:
-        return result
-    return result.replace(microsecond=micros) if result.fold else result + _US * micros
+    return _native.datetime_at(u, tz)
 
 
 class _Scale:
@@ -1316,13 +1370,17 @@ class _Scale:
     memoised by instant. A clock's report reads its stretches once, as
     :meth:`runs`; its due instant and each threshold are then one calendar
     look-up each (:meth:`reaching`).
+
+    Without a ruler (``_OPEN``) the calendar is always open: business time
+    is real time, positions are the instants themselves and need no memo.
     """
 
     __slots__ = ("memo", "ruler")
 
-    def __init__(self, ruler: _Ruler) -> None:
+    def __init__(self, ruler: _Ruler | None) -> None:
         self.ruler = ruler
-        self.memo: dict[int, int] = {ruler.anchor: 0}  # the opening, by definition
+        # the opening is at position 0, by definition
+        self.memo: dict[int, int] = {ruler.anchor: 0} if ruler is not None else {}
 
     def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """For each stretch a clock counted: ``(counted, origin)``.
@@ -1332,26 +1390,32 @@ class _Scale:
         it counted without a pause up to that stretch, so the clock reaches
         an amount within the stretch at ``origin + amount``.
         """
+        out = []
+        counted = 0
         ruler = self.ruler
+        if ruler is None:
+            for start, stop in segs:
+                counted += stop - start
+                out.append((counted, stop - counted))
+            return out
         memo = self.memo
         # ruler.position(u) is clock_at(u) - base while u is inside the
         # ruler's tables; the ruler itself handles the rest (and grows them)
-        clock_at = ruler.clock_at
-        base = ruler.base
-        get = memo.get
-        out = []
-        counted = 0
         for start, stop in segs:
-            a = get(start)
-            if a is None:
-                a = clock_at(start)
-                a = memo[start] = a - base if a is not None else ruler.position(start)
-                clock_at, base = ruler.clock_at, ruler.base  # the tables may have grown
-            b = get(stop)
-            if b is None:
-                b = clock_at(stop)
-                b = memo[stop] = b - base if b is not None else ruler.position(stop)
-                clock_at, base = ruler.clock_at, ruler.base
+            found = memo.get(start)
+            if found is None:
+                clock = ruler.tables.clock_at(start)
+                found = memo[start] = (
+                    clock - ruler.base if clock is not None else ruler.position(start)
+                )
+            a: int = found
+            found = memo.get(stop)
+            if found is None:
+                clock = ruler.tables.clock_at(stop)
+                found = memo[stop] = (
+                    clock - ruler.base if clock is not None else ruler.position(stop)
+                )
+            b: int = found
             counted += b - a
             out.append((counted, b - counted))
         return out
@@ -1367,43 +1431,22 @@ class _Scale:
                 position = origin + amount
                 break
         ruler = self.ruler
+        if ruler is None:
+            return position
         found = ruler.tables.first_reaching(position + ruler.base)
         return found if found is not None else ruler.reach(position)
 
     def next_open(self, u: int) -> int:
         """``cal.next_open(u)``: the instant one microsecond of open time ends, less one."""
         ruler = self.ruler
+        assert ruler is not None  # an always-open calendar is open at u
         found = ruler.tables.add(u, 1)
         if found is None:
             found = ruler.reach(ruler.position(u) + 1)
         return found - 1
 
 
-class _OpenScale:
-    """:class:`_Scale` for an always-open calendar: business time is real time.
-
-    Its positions are the instants themselves, so it needs no calendar
-    look-ups, no memo and no state: one instance (``_OPEN``) serves all.
-    """
-
-    __slots__ = ()
-
-    def runs(self, segs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        out = []
-        counted = 0
-        for start, stop in segs:
-            counted += stop - start
-            out.append((counted, stop - counted))
-        return out
-
-    def reaching(self, runs: list[tuple[int, int]], amount: int) -> int:
-        for counted, origin in runs:
-            if counted >= amount:
-                return origin + amount
-        return runs[-1][1] + amount
-
-
-_OPEN = _OpenScale()
+_OPEN = _Scale(None)
 
 
 class _Measure:
@@ -1423,7 +1466,7 @@ class _Measure:
 
 
 def _segments(track: _Track, end: int) -> list[tuple[int, int]]:
-    if track.open_since is not None:
+    if track.open_since != _IDLE:
         return [*track.intervals, (track.open_since, end)]
     return track.intervals
 
@@ -1433,7 +1476,7 @@ def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: int) -> bool:
     # counted: most clocks are ruled out cheaply.
     first = track.intervals[0][0] if track.intervals else track.open_since
     within = ct.within_us
-    if first is None or end - first < within:
+    if first == _IDLE or end - first < within:
         return False
     segs = _segments(track, end)
     scale = _OPEN if ct.always else m.scale(ct.cal)
@@ -1441,6 +1484,62 @@ def _breached_by(m: _Measure, ct: _CTarget, track: _Track, end: int) -> bool:
     if runs[-1][0] < within:
         return False
     return scale.reaching(runs, within) < end
+
+
+class _Run:
+    """What the steps of one evaluation share: its clocks and the terms in force."""
+
+    __slots__ = ("live", "m", "paused", "priority", "table", "tracks")
+
+    def __init__(
+        self, m: _Measure, table: _Compiled, paused: int, priority: Priority
+    ) -> None:
+        self.m = m
+        self.table = table  # the targets in force
+        self.paused = paused  # the clock bits the status pauses
+        self.priority = priority
+        self.tracks: list[_Track] = []
+        self.live: list[_Track] = []  # the tracks not stopped
+
+    def start(self, track: _Track, tu: int) -> _Track:
+        if not track.bit & self.paused:
+            track.open_since = tu
+        self.tracks.append(track)
+        self.live.append(track)
+        return track
+
+    def stop(self, track: _Track, t: datetime, tu: int, met: bool) -> None:
+        if track.open_since != _IDLE:
+            track.intervals.append((track.open_since, tu))
+            track.open_since = _IDLE
+        track.stopped = t
+        track.stopped_u = tu
+        track.stop_met = met
+        if track.frozen is None:
+            track.frozen = _lookup(self.table, track)
+            track.prio = self.priority
+        self.live.remove(track)
+
+    def retarget(self, tu: int) -> None:
+        # A clock that breached before the change keeps the target it breached.
+        for track in self.live:
+            if track.frozen is None:
+                ct = _lookup(self.table, track)
+                if ct is not None and _breached_by(self.m, ct, track, tu):
+                    track.frozen = ct
+                    track.prio = self.priority
+
+    def repause(self, tu: int) -> None:
+        paused = self.paused
+        for track in self.live:
+            if track.bit & paused:
+                if track.open_since != _IDLE:
+                    # a clock started at this very instant never ran
+                    if track.open_since != tu:
+                        track.intervals.append((track.open_since, tu))
+                    track.open_since = _IDLE
+            elif track.open_since == _IDLE:
+                track.open_since = tu
 
 
 def evaluate(
@@ -1476,7 +1575,7 @@ def evaluate(
         # the first version applies from the opening whatever its instant
         versions: tuple[tuple[datetime, SlaPolicy], ...] = ((_EPOCH, policy),)
     elif isinstance(policy, PolicyHistory):
-        versions = tuple((v.effective_from, v.policy) for v in policy.versions)
+        versions = tuple([(v.effective_from, v.policy) for v in policy.versions])
     else:
         raise ValidationError(
             f"expected an SlaPolicy or a PolicyHistory, got {type(policy).__name__}",
@@ -1502,21 +1601,22 @@ def evaluate(
         vi += 1
     pol = versions[vi][1]
     periods: list[tuple[datetime, SlaPolicy]] = [(opened.at, pol)]
-    next_u = froms_u[vi] if vi < len(froms_u) else None
+    next_u = froms_u[vi] if vi < len(froms_u) else _NEVER
 
     kind = opened.kind
     priority = opened.priority
     service_level = opened.customer.service_level
     customer = opened.customer.id
-    table = pol._compiled_for(kind, priority, service_level)
     paused_map = pol._paused
     status = opened.status or _NEW
     hold: HoldReason | None = None
-    paused = paused_map[(status._value_, None)]
-    m = _Measure(opened_u)
+    st = _Run(
+        _Measure(opened_u),
+        pol._compiled_for(kind, priority, service_level),
+        paused_map[(status._value_, None)],
+        priority,
+    )
 
-    tracks: list[_Track] = []
-    live: list[_Track] = []
     response: _Track | None = None
     resolution: _Track | None = None
     update: _Track | None = None
@@ -1527,65 +1627,33 @@ def evaluate(
     escalations = 0
     vendor_holds = 0
 
-    def start(track: _Track, tu: int) -> _Track:
-        if not track.bit & paused:
-            track.open_since = tu
-        tracks.append(track)
-        live.append(track)
-        return track
-
-    def stop(track: _Track, t: datetime, tu: int, met: bool = True) -> None:
-        if track.open_since is not None:
-            track.intervals.append((track.open_since, tu))
-            track.open_since = None
-        track.stopped = t
-        track.stopped_u = tu
-        track.stop_met = met
-        if track.frozen is None:
-            track.frozen = _lookup(table, track)
-            track.prio = priority
-        live.remove(track)
-
-    def retarget(tu: int) -> None:
-        # A clock that breached before the change keeps the target it breached.
-        for track in live:
-            if track.frozen is None:
-                ct = _lookup(table, track)
-                if ct is not None and _breached_by(m, ct, track, tu):
-                    track.frozen = ct
-                    track.prio = priority
-
-    def repause(tu: int) -> None:
-        for track in live:
-            if track.bit & paused:
-                if track.open_since is not None:
-                    # a clock started at this very instant never ran
-                    if track.open_since != tu:
-                        track.intervals.append((track.open_since, tu))
-                    track.open_since = None
-            elif track.open_since is None:
-                track.open_since = tu
-
-    response = start(_Track(_K_RESPONSE, 1, opened.at, []), opened_u)
-    resolution = start(_Track(_K_RESOLUTION, 1, opened.at, []), opened_u)
+    response = st.start(_Track(_K_RESPONSE, 1, opened.at, opened_u, []), opened_u)
+    resolution = st.start(_Track(_K_RESOLUTION, 1, opened.at, opened_u, []), opened_u)
 
     for e in timeline[1:]:
         t = e.at
-        span = t - _EPOCH  # _us(t), inlined: once per event
-        tu = span.days * 86_400_000_000 + span.seconds * 1_000_000 + span.microseconds
+        off: timedelta = t.utcoffset()  # type: ignore[assignment]  # _us(t), inlined
+        day = t.toordinal()
+        tu = (
+            (day - _EPOCH_DAY - off.days) * 86_400
+            + t.hour * 3600
+            + t.minute * 60
+            + t.second
+            - off.seconds
+        ) * 1_000_000 + (t.microsecond - off.microseconds)
         if tu > at_u:
             break
-        while next_u is not None and next_u <= tu:
-            retarget(next_u)
+        while next_u <= tu:
+            st.retarget(next_u)
             vi += 1
             next_from, pol = versions[vi]
             periods.append((next_from, pol))
-            table = pol._compiled_for(kind, priority, service_level)
+            st.table = pol._compiled_for(kind, st.priority, service_level)
             paused_map = pol._paused
-            paused = paused_map[(status._value_, hold._value_ if hold else None)]
-            repause(next_u)
-            next_u = froms_u[vi] if vi < len(froms_u) else None
-        cls = e.__class__
+            st.paused = paused_map[(status._value_, hold._value_ if hold else None)]
+            st.repause(next_u)
+            next_u = froms_u[vi] if vi < len(froms_u) else _NEVER
+        cls = type(e)
         responds = False
         if cls is _E_NOTEADDED:
             note = e.note  # type: ignore[union-attr]
@@ -1596,73 +1664,75 @@ def evaluate(
             ):
                 responds = True
                 if update is not None and update.stopped is None:
-                    stop(update, t, tu)
+                    st.stop(update, t, tu, True)
                     updates += 1
-                    update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
+                    update = st.start(_Track(_K_UPDATE, updates + 1, t, tu, []), tu)
         elif cls is _E_WORKSTARTED:
             responds = True
             if ola is not None and ola.stopped is None:
-                stop(ola, t, tu)
+                st.stop(ola, t, tu, True)
         elif cls is _E_ASSIGNED:
             if ola is not None and ola.stopped is None:
-                stop(ola, t, tu)
+                st.stop(ola, t, tu, True)
         elif cls is _E_RESOLVED:
             responds = True
             if resolution is not None and resolution.stopped is None:
-                stop(resolution, t, tu)
+                st.stop(resolution, t, tu, True)
             if ola is not None and ola.stopped is None:
-                stop(ola, t, tu)
+                st.stop(ola, t, tu, True)
         elif cls is _E_REOPENED:
             if resolution is not None and resolution.stopped is not None:
-                resolution = start(
+                resolution = st.start(
                     _Track(
                         _K_RESOLUTION,
                         resolution.cycle + 1,
                         t,
+                        tu,
                         list(resolution.intervals),
                     ),
                     tu,
                 )
             if responded and (update is None or update.stopped is not None):
-                update = start(_Track(_K_UPDATE, updates + 1, t, []), tu)
+                update = st.start(_Track(_K_UPDATE, updates + 1, t, tu, []), tu)
         elif cls is _E_ESCALATED:
             if ola is not None and ola.stopped is None:
-                stop(ola, t, tu, met=False)
+                st.stop(ola, t, tu, False)
             escalations += 1
-            ola = start(
+            ola = st.start(
                 _Track(
                     _K_OLA,
                     escalations,
                     t,
+                    tu,
                     [],
                     e.to_tier,  # type: ignore[union-attr]
                 ),
                 tu,
             )
         elif cls is _E_PRIORITYCHANGED:
-            retarget(tu)
-            priority = e.priority  # type: ignore[union-attr]
-            table = pol._compiled_for(kind, priority, service_level)
+            st.retarget(tu)
+            st.priority = e.priority  # type: ignore[union-attr]
+            st.table = pol._compiled_for(kind, st.priority, service_level)
         elif cls is _E_CANCELLED or cls is _E_CLOSED:
             # a lifecycle may close a ticket it never resolved
-            for track in list(live):
-                stop(track, t, tu, met=False)
+            for track in list(st.live):
+                st.stop(track, t, tu, False)
         if responds and not responded:
             responded = True
             if response.stopped is None:
-                stop(response, t, tu)
+                st.stop(response, t, tu, True)
             # No update cycle starts on a resolved or cancelled ticket.
             if cls is not _E_RESOLVED and status.is_open:
-                update = start(_Track(_K_UPDATE, 1, t, []), tu)
+                update = st.start(_Track(_K_UPDATE, 1, t, tu, []), tu)
         if cls is _E_RESOLVED and update is not None and update.stopped is None:
-            if _us(update.started) == tu:
+            if update.started_u == tu:
                 # The cycle began at this very instant: the resolution is
                 # that update, not the end of an empty cycle.
-                tracks.remove(update)
-                live.remove(update)
+                st.tracks.remove(update)
+                st.live.remove(update)
                 update = None
             else:
-                stop(update, t, tu)
+                st.stop(update, t, tu, True)
                 updates += 1
         # Status and hold reason after the event; then clocks pause or resume.
         new_status = e.status
@@ -1679,24 +1749,27 @@ def evaluate(
             if not on_vendor and vendor is not None and vendor.stopped is None:
                 # stopped before the clocks resume: a vendor clock paused for
                 # its whole hold must not gain a running stretch at its end
-                stop(vendor, t, tu)
-            paused = paused_map[(status._value_, hold._value_ if hold else None)]
-            repause(tu)
+                st.stop(vendor, t, tu, True)
+            st.paused = paused_map[(status._value_, hold._value_ if hold else None)]
+            st.repause(tu)
             if on_vendor and (vendor is None or vendor.stopped is not None):
                 vendor_holds += 1
-                vendor = start(_Track(_K_VENDOR, vendor_holds, t, []), tu)
+                vendor = st.start(_Track(_K_VENDOR, vendor_holds, t, tu, []), tu)
 
-    while next_u is not None and next_u <= at_u:
-        retarget(next_u)
+    while next_u <= at_u:
+        st.retarget(next_u)
         vi += 1
         next_from, pol = versions[vi]
         periods.append((next_from, pol))
-        table = pol._compiled_for(kind, priority, service_level)
+        st.table = pol._compiled_for(kind, st.priority, service_level)
         paused_map = pol._paused
-        paused = paused_map[(status._value_, hold._value_ if hold else None)]
-        repause(next_u)
-        next_u = froms_u[vi] if vi < len(froms_u) else None
+        st.paused = paused_map[(status._value_, hold._value_ if hold else None)]
+        st.repause(next_u)
+        next_u = froms_u[vi] if vi < len(froms_u) else _NEVER
 
+    m = st.m
+    table = st.table
+    priority = st.priority
     reports: list[ClockReport] = []
     # Alerts with their sort key: (notify instant as an integer, clock,
     # cycle, fraction, then the order they were found in).
@@ -1706,7 +1779,7 @@ def evaluate(
     # even when it runs on another target (a priority or policy change).
     reached_before: set[str] = set()
     reopened = found is not None and resolution is not None and resolution.cycle > 1
-    for track in tracks:
+    for track in st.tracks:
         ct = track.frozen
         if ct is None:
             if track.stopped is not None:
@@ -1722,33 +1795,35 @@ def evaluate(
         mine = found[first:]
         if reached_before:
             found[first:] = [e for e in mine if e[5].threshold not in reached_before]
-        reached_before.update(e[5].threshold for e in mine if e[5].reached)
+        reached_before.update([e[5].threshold for e in mine if e[5].reached])
     if found is not None and len(found) > 1:
         found.sort()
     out_periods = tuple(
-        PolicyPeriod(
-            start=begin,
-            end=periods[i + 1][0] if i + 1 < len(periods) else None,
-            policy=p.name,
-            version=p.version,
-        )
-        for i, (begin, p) in enumerate(periods)
+        [
+            _new_period(
+                begin,
+                periods[i + 1][0] if i + 1 < len(periods) else None,
+                p.name,
+                p.version,
+            )
+            for i, (begin, p) in enumerate(periods)
+        ]
     )
-    return Evaluation(
-        ticket_id=ticket.id,
-        at=at,
-        clocks=tuple(reports),
-        alerts=tuple([entry[5] for entry in found]) if found else (),
-        periods=out_periods,
+    return _new_evaluation(
+        ticket.id,
+        at,
+        tuple(reports),
+        tuple([entry[5] for entry in found]) if found else (),
+        out_periods,
     )
 
 
 def _lookup(table: _Compiled, track: _Track) -> _CTarget | None:
-    if track.tier is not None:
-        found = table.get((track.bit, track.tier))
+    if track.tier_key is not None:
+        found = table.get(track.tier_key)
         if found is not None:
             return found
-    return table.get((track.bit, None))
+    return table.get(track.key)
 
 
 def _report(
@@ -1762,13 +1837,13 @@ def _report(
 ) -> None:
     stopped = track.stopped
     end = track.stopped_u if stopped is not None else at
-    counting = track.open_since is not None
+    counting = track.open_since != _IDLE
     segs = _segments(track, end)
     within = ct.within_us
     scale = _OPEN if ct.always else m.scale(ct.cal)
     runs = scale.runs(segs)
     elapsed = runs[-1][0] if runs else 0
-    due_u: int | None = None
+    due_u = _IDLE  # none
     # A stopped clock that was counting when it stopped is due where it
     # would have been had it gone on; one paused at its stop has no due
     # instant unless it had reached its target.
@@ -1779,8 +1854,8 @@ def _report(
     ):
         due_u = scale.reaching(runs, within)
     tz = ct.tz
-    due = _datetime(due_u, tz) if due_u is not None else None
-    breached = due_u is not None and elapsed >= within and due_u < end
+    due = _datetime(due_u, tz) if due_u != _IDLE else None
+    breached = due_u != _IDLE and elapsed >= within and due_u < end
     if breached:
         state = _BREACHED
     elif stopped is not None:
@@ -1800,8 +1875,8 @@ def _report(
             ct.within,
             ct.cal_name,
             track.started,
-            _US * elapsed,
-            _US * (within - elapsed),
+            _native.micros(elapsed),
+            _native.micros(within - elapsed),
             due,
             state,
             counting,
@@ -1823,7 +1898,7 @@ def _report(
             reached = False
         else:
             break
-        if amount == within and due_u is not None and due is not None:
+        if amount == within and due is not None:
             reached_u, reached_at = due_u, due  # the due instant, converted above
         else:
             reached_u = scale.reaching(runs, amount)
