@@ -17,6 +17,8 @@ hold the rest.
 
 from __future__ import annotations
 
+# first: it chooses between the compiled SLA modules and their Python source
+from deskflow import _loader  # noqa: F401
 from deskflow.clock import Clock, FixedClock, SystemClock
 from deskflow.errors import (
     DeskflowError,

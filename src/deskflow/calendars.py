@@ -38,6 +38,7 @@ the duration.
 from __future__ import annotations
 
 import enum
+import importlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
@@ -1261,7 +1262,9 @@ def _micros(duration: timedelta) -> int:
 
 def _load_country(country: str, subdivision: str | None) -> Any:
     try:
-        import holidays as holidays_package
+        # import_module, not an import statement: a compiled import statement
+        # takes a None left in sys.modules (an import refused) for the module
+        holidays_package = importlib.import_module("holidays")
     except ImportError as exc:
         raise HolidaysUnavailable(
             f"country holidays for {country!r} need the 'holidays' package: "

@@ -93,6 +93,7 @@ from deskflow.tickets.notes import NoteKind, Visibility
 from deskflow.tickets.values import HoldReason, Status, TicketKind
 
 __all__ = [
+    "COMPILED",
     "DEFAULT_PAUSE_RULES",
     "DEFAULT_POLICY",
     "DEFAULT_THRESHOLDS",
@@ -1995,6 +1996,15 @@ def default_policy(zone: str = "UTC", *, hours: str = "09:00-17:00") -> SlaPolic
 
 DEFAULT_POLICY = default_policy()
 """:func:`default_policy` in UTC (build your own with your desk's zone)."""
+
+COMPILED: bool = not __file__.endswith(".py")
+"""True when this module runs compiled (Cython), False when it runs as Python.
+
+Installing deskflow compiles this module and :mod:`deskflow.calendars`
+where a C compiler is at hand; :func:`evaluate` then runs about three times
+as fast, with the same results. ``DESKFLOW_PURE_PYTHON=1`` in the
+environment (when installing, or when importing) keeps the Python modules.
+"""
 
 
 # -- doctest helpers (not public) ------------------------------------------------------
