@@ -106,8 +106,8 @@ def install() -> None:
         if not stale:
             return
         warnings.warn(
-            f"deskflow: {', '.join(stale)} changed after it was compiled; using the "
-            "Python source (reinstall deskflow to compile it again)",
+            f"deskflow: the source of {', '.join(stale)} changed after the build; "
+            "using it as Python (reinstall deskflow to compile it again)",
             RuntimeWarning,
             stacklevel=2,
         )
