@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# Document the Python source: autodoc reads the docstrings of module and
+# class attributes from it, which a compiled deskflow.sla or
+# deskflow.calendars (the same source, built by Cython) does not carry.
+os.environ["DESKFLOW_PURE_PYTHON"] = "1"
+
 import deskflow
 
 project = "deskflow"

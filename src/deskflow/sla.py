@@ -2004,6 +2004,8 @@ Installing deskflow compiles this module and :mod:`deskflow.calendars`
 where a C compiler is at hand; :func:`evaluate` then runs about three times
 as fast, with the same results. ``DESKFLOW_PURE_PYTHON=1`` in the
 environment (when installing, or when importing) keeps the Python modules.
+
+:meta hide-value:
 """
 
 
