@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from calendar_oracle import NoOpenTime, Oracle
@@ -745,6 +745,11 @@ def test_every_calendar_feature_round_trips_through_the_converter(
         "FREQ=WEEKLY;BYDAY=FR=1",
         "BYDAY=FR",
         "=WEEKLY",
+        # a space inside a part (dateutil: "not enough values to unpack")
+        "FREQ =FREQ",
+        "FREQ =WEEKLY",
+        "FREQ=WEEKLY; BYDAY=FR",
+        "FREQ=WEEKLY;BYDAY= FR",
     ],
 )
 def test_a_closure_rule_that_is_not_name_value_parts_says_what_one_looks_like(
@@ -771,6 +776,7 @@ def test_a_closure_rule_that_is_not_name_value_parts_says_what_one_looks_like(
         max_size=8,
     )
 )
+@example(["FREQ", " ", "=", "FREQ"])  # found on a CI run: a space before '='
 def test_any_closure_rule_text_is_accepted_or_refused_in_deskflow_words(
     tokens: list[str],
 ) -> None:

@@ -396,12 +396,15 @@ def _check_rule_shape(rule: str) -> None:
     deskflow.errors.ValidationError: rule: 'every friday' is not a NAME=VALUE part; an RRULE value is NAME=VALUE parts joined by ';', with a FREQ part, such as 'FREQ=WEEKLY;BYDAY=FR' (every Friday)
     """
     names = []
-    for part in rule.split(";"):
+    for part in rule.strip().split(";"):
         name, equals, value = part.partition("=")
         if not part.strip():
             problem = "an empty part (two ';' in a row, or one at the end)"
         elif not equals or not name.strip() or not value.strip() or "=" in value:
             problem = f"{part!r} is not a NAME=VALUE part"
+        elif name != name.strip() or value != value.strip():
+            # dateutil would say "not enough values to unpack"
+            problem = f"{part!r} has a space around its name or value"
         else:
             names.append(name.strip().upper())
             continue
