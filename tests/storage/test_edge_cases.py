@@ -87,27 +87,26 @@ def test_an_interrupt_as_a_write_begins_leaves_no_transaction_open(
     write: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "desk.db"
-    store = SQLiteStore(path)
-    t = incident("t-1")
-    store.add(t)
-    changed = with_notes(t, 1)
-    with monkeypatch.context() as patch:
-        if write == "save":
-            patch.setattr(store, "_cursor", _InterruptAfterBegin(store._cursor))
-            with pytest.raises(KeyboardInterrupt):
-                store.save(changed, expected_version=t.version)
-        else:
-            patch.setattr(store, "_conn", _InterruptAfterBegin(store._conn))
-            with pytest.raises(KeyboardInterrupt):
-                store.add(incident("t-2"))
-    # Nothing written, the write lock released, and the store still works.
-    assert not store._conn.in_transaction
-    assert _lock_is_free(path)
-    assert store.get("t-1") == t
-    assert store.count() == 1
-    store.save(changed, expected_version=t.version)
-    store.add(incident("t-2"))
-    store.close()
+    with SQLiteStore(path) as store:
+        t = incident("t-1")
+        store.add(t)
+        changed = with_notes(t, 1)
+        with monkeypatch.context() as patch:
+            if write == "save":
+                patch.setattr(store, "_cursor", _InterruptAfterBegin(store._cursor))
+                with pytest.raises(KeyboardInterrupt):
+                    store.save(changed, expected_version=t.version)
+            else:
+                patch.setattr(store, "_conn", _InterruptAfterBegin(store._conn))
+                with pytest.raises(KeyboardInterrupt):
+                    store.add(incident("t-2"))
+        # Nothing written, the write lock released, and the store still works.
+        assert not store._conn.in_transaction
+        assert _lock_is_free(path)
+        assert store.get("t-1") == t
+        assert store.count() == 1
+        store.save(changed, expected_version=t.version)
+        store.add(incident("t-2"))
     with SQLiteStore(path) as again:
         assert again.get("t-1") == changed
         assert again.count() == 2

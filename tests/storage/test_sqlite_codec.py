@@ -11,6 +11,7 @@ converter, so that what the converter refuses is still refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +36,15 @@ from .helpers import T0, incident
 FAST = SQLiteStore(":memory:")  # the default converter: generated codec first
 SLOW = SQLiteStore(":memory:", converter=_default_converter())  # converter only
 ENCODE, DECODE = event_codec(_default_converter())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_shared_stores() -> Iterator[None]:
+    """Close FAST and SLOW when the module's tests are done."""
+    yield
+    FAST.close()
+    SLOW.close()
+
 
 offsets = st.builds(
     timezone,
@@ -96,10 +106,10 @@ def test_real_timelines_round_trip_through_the_store(ticket: Ticket) -> None:
         text = SLOW._unstructure_event(event)
         assert FAST._unstructure_event(event) == text
         assert_same_event(text, event)
-    store = SQLiteStore(":memory:")
-    store.add(ticket)
-    assert store.get(ticket.id) == ticket
-    assert repr(store.get(ticket.id)) == repr(ticket)
+    with SQLiteStore(":memory:") as store:
+        store.add(ticket)
+        assert store.get(ticket.id) == ticket
+        assert repr(store.get(ticket.id)) == repr(ticket)
 
 
 def test_the_repeated_dst_hour_keeps_its_fold() -> None:
@@ -217,8 +227,8 @@ def test_a_row_without_its_default_fields_is_read_by_the_converter() -> None:
 
 
 def test_a_store_given_its_own_converter_never_uses_the_codec() -> None:
-    store = SQLiteStore(":memory:", converter=_default_converter())
-    assert store._codec is None
-    ticket = incident("t-1")
-    store.add(ticket)
-    assert store.get("t-1") == ticket
+    with SQLiteStore(":memory:", converter=_default_converter()) as store:
+        assert store._codec is None
+        ticket = incident("t-1")
+        store.add(ticket)
+        assert store.get("t-1") == ticket

@@ -210,13 +210,16 @@ def test_a_wrong_type_is_refused_where_the_value_is_built(
 
 def test_the_sqlite_store_never_sees_a_context_it_cannot_read() -> None:
     store = open_store("sqlite://:memory:")
-    ticket = _open()
-    store.add(ticket)
-    with pytest.raises(ValidationError, match="confidential"):
-        ticket.update_context(BusinessContext(confidential="yes"), at=T0, actor="a")
-    # The store is whole: the ticket reads back and a listing works.
-    assert store.get("t1") == ticket
-    assert [t.id for t in store.iter_all()] == ["t1"]
+    try:
+        ticket = _open()
+        store.add(ticket)
+        with pytest.raises(ValidationError, match="confidential"):
+            ticket.update_context(BusinessContext(confidential="yes"), at=T0, actor="a")
+        # The store is whole: the ticket reads back and a listing works.
+        assert store.get("t1") == ticket
+        assert [t.id for t in store.iter_all()] == ["t1"]
+    finally:
+        store.close()
 
 
 def test_optional_text_fields_still_take_empty_text_and_none() -> None:
@@ -318,9 +321,12 @@ def test_an_event_built_without_error_is_stored_and_read_back(
         opened = _BASE.timeline[0]
         ticket = Ticket.from_events([opened, attrs.evolve(event, at=opened.at)])
     store = open_store("sqlite://:memory:")
-    store.add(ticket)
-    assert store.get(ticket.id) == ticket
-    assert list(store.iter_all()) == [ticket]
+    try:
+        store.add(ticket)
+        assert store.get(ticket.id) == ticket
+        assert list(store.iter_all()) == [ticket]
+    finally:
+        store.close()
     memory = open_store("memory://")
     memory.add(ticket)
     lines: list[str] = []
