@@ -276,7 +276,8 @@ class SearchableStore(Protocol):
     """Optional capability: full-text search over summaries, descriptions and notes.
 
     >>> from deskflow.storage import SQLiteStore
-    >>> isinstance(SQLiteStore(":memory:"), SearchableStore)
+    >>> with SQLiteStore(":memory:") as store:
+    ...     isinstance(store, SearchableStore)
     True
     """
 

@@ -544,7 +544,8 @@ class SQLiteStore:
     def migrations(self) -> tuple[tuple[int, str], ...]:
         """The migrations applied to this database, oldest first: ``(version, name)``.
 
-        >>> SQLiteStore(":memory:").migrations()
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.migrations()
         ((1, 'tickets, events, links and search text'),)
         """
         rows = self._read(
@@ -738,6 +739,7 @@ class SQLiteStore:
         Traceback (most recent call last):
         ...
         deskflow.errors.DuplicateTicket: ticket 't-demo' is already stored; use save() to change it
+        >>> store.close()
         """
         self.add_many((ticket,))
 
@@ -745,7 +747,8 @@ class SQLiteStore:
         """Store new tickets in one transaction: all of them or none; returns how many.
 
         >>> from deskflow.tickets.model import _demo_ticket
-        >>> SQLiteStore(":memory:").add_many([_demo_ticket()])
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.add_many([_demo_ticket()])
         1
         """
         heads: list[tuple[Any, ...]] = []
@@ -818,6 +821,7 @@ class SQLiteStore:
         Traceback (most recent call last):
         ...
         deskflow.errors.ConcurrencyConflict: ticket 't-demo' was changed by someone else: read at version 1, stored version is 2; nothing was written
+        >>> store.close()
         """
         c.check_ticket(ticket)
         c.check_expected_version(ticket, expected_version)
@@ -998,7 +1002,8 @@ class SQLiteStore:
     def get(self, ticket_id: str) -> Ticket:
         """The ticket with this id, rebuilt from its events; ``TicketNotFound`` otherwise.
 
-        >>> SQLiteStore(":memory:").get("nope")
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.get("nope")
         Traceback (most recent call last):
         ...
         deskflow.errors.TicketNotFound: no ticket with id or reference 'nope'
@@ -1023,6 +1028,7 @@ class SQLiteStore:
         >>> store.add(_demo_ticket())
         >>> store.get_by_reference(_demo_ticket().reference).id
         't-demo'
+        >>> store.close()
         """
         rows = self._read(
             "reading a ticket",
@@ -1062,6 +1068,7 @@ class SQLiteStore:
         >>> store.add(_demo_ticket())
         >>> [e.type for e in store.timeline("t-demo")]
         ['opened']
+        >>> store.close()
         """
         rows = self._read(
             "reading a timeline",
@@ -1117,7 +1124,8 @@ class SQLiteStore:
     def find(self, query: TicketQuery) -> Page:
         """The matching tickets in ``query.order``, one page at a time (keyset paging).
 
-        >>> SQLiteStore(":memory:").find(TicketQuery(customer_id="c-1"))
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.find(TicketQuery(customer_id="c-1"))
         Page(items=(), next_cursor=None)
         """
         q = c.check_query(query)
@@ -1151,7 +1159,8 @@ class SQLiteStore:
     def count(self, query: TicketQuery | None = None) -> int:
         """How many tickets match ``query`` (all when ``None``); ignores paging.
 
-        >>> SQLiteStore(":memory:").count(TicketQuery(owner="a-1"))
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.count(TicketQuery(owner="a-1"))
         0
         """
         where, params = (
@@ -1174,6 +1183,7 @@ class SQLiteStore:
         >>> store.add(_demo_ticket())
         >>> [t.id for t in store.iter_all()]
         ['t-demo']
+        >>> store.close()
         """
         last: str | None = None
         while True:
@@ -1209,6 +1219,7 @@ class SQLiteStore:
         ['t-demo']
         >>> store.search("100%")
         ()
+        >>> store.close()
         """
         words = c.search_words(text)
         c.check_search_limit(limit)
